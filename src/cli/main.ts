@@ -1,0 +1,63 @@
+/**
+ * `margin`: the command line, on the same engine code the extension runs,
+ * in process. Exit 0 on success, 2 on bad arguments or bad input (one clear
+ * line on stderr), 130 when interrupted, 1 on an internal error.
+ */
+import { isInputError } from '../core/errors';
+import { runScan } from '../engine/scan';
+import { formatOf, writeResult } from '../engine/resultFiles';
+import { parseCommandLine, USAGE, type ScanCommand } from './args';
+import { stderrContext } from './progress';
+import { formatTopTable } from './table';
+
+async function scan(command: ScanCommand): Promise<void> {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const context = stderrContext(command.quiet, controller.signal);
+  const result = await runScan(command.params, context).finally(() => context.finish());
+  for (const path of command.outputs) await writeResult(path, result, formatOf(path, command.format));
+  if (command.top > 0) {
+    const title =
+      result.task === 'labels' ? `${Math.min(command.top, result.samples.length)} samples most likely mislabeled` : 'top samples';
+    process.stdout.write(`${title} (of ${result.samples.length}; ${result.skipped.length} skipped):\n`);
+    process.stdout.write(formatTopTable(result, command.top) + '\n');
+  }
+  for (const skip of result.skipped) process.stderr.write(`skipped ${skip.file}: ${skip.problem}\n`);
+  if (command.outputs.length && !command.quiet) process.stderr.write(`wrote ${command.outputs.join(', ')}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    const command = parseCommandLine(argv);
+    if (command.command === 'help') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (command.command === 'explain') {
+      process.stderr.write('margin explain: saliency maps are not available yet in this version\n');
+      return 2;
+    }
+    await scan(command);
+    return 0;
+  } catch (error) {
+    const name = (error as Error)?.name;
+    if (isInputError(error)) {
+      process.stderr.write(`margin: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if (name === 'NotImplementedError') {
+      process.stderr.write(`margin: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if (name === 'CancelledError') {
+      process.stderr.write('margin: interrupted\n');
+      return 130;
+    }
+    process.stderr.write(`margin: internal error: ${(error as Error)?.stack ?? error}\n`);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

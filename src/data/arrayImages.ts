@@ -1,0 +1,74 @@
+/** Images held in one in-memory uint8 array (IDX, NPY): reading a sample is a slice. */
+import sharp from 'sharp';
+import type { ImageSource, RawImage } from './types';
+
+/** Where the channel axis sits in each image of the array. */
+export type ChannelLayout = 'hwc' | 'chw';
+
+export class ArrayImageSource implements ImageSource {
+  readonly shape: { height: number; width: number; channels: number };
+  private readonly imageSize: number;
+
+  constructor(
+    /** `count × height × width × channels` (hwc) or `count × channels × height × width` (chw). */
+    private readonly pixels: Uint8Array,
+    readonly count: number,
+    height: number,
+    width: number,
+    channels: number,
+    private readonly layout: ChannelLayout = 'hwc',
+  ) {
+    this.shape = { height, width, channels };
+    this.imageSize = height * width * channels;
+    if (pixels.length !== count * this.imageSize) {
+      throw new RangeError(
+        `pixel array holds ${pixels.length} bytes, expected ${count}×${height}×${width}×${channels}`,
+      );
+    }
+  }
+
+  async read(index: number, channels?: number): Promise<RawImage> {
+    if (!Number.isInteger(index) || index < 0 || index >= this.count) {
+      throw new RangeError(`image index ${index} is outside 0…${this.count - 1}`);
+    }
+    if (channels !== undefined && channels !== 1 && channels !== 3) {
+      throw new RangeError(`channels must be 1 or 3, got ${channels}`);
+    }
+    const { height, width, channels: own } = this.shape;
+    const start = index * this.imageSize;
+    // A copy, so that a caller who edits the pixels cannot change the dataset.
+    const slice = this.pixels.slice(start, start + this.imageSize);
+    const hwc = this.layout === 'hwc' || own === 1 ? slice : chwToHwc(slice, height, width, own);
+    const image: RawImage = { width, height, channels: own, pixels: hwc };
+    if (channels === undefined || channels === own) return image;
+    if (own === 1) return greyToRgb(image);
+    return convertWithSharp(image, channels);
+  }
+}
+
+function chwToHwc(chw: Uint8Array, height: number, width: number, channels: number): Uint8Array {
+  const plane = height * width;
+  const hwc = new Uint8Array(chw.length);
+  for (let c = 0; c < channels; c++) {
+    for (let p = 0; p < plane; p++) hwc[p * channels + c] = chw[c * plane + p];
+  }
+  return hwc;
+}
+
+function greyToRgb(image: RawImage): RawImage {
+  const plane = image.width * image.height;
+  const rgb = new Uint8Array(plane * 3);
+  for (let p = 0; p < plane; p++) rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = image.pixels[p];
+  return { ...image, channels: 3, pixels: rgb };
+}
+
+/** RGB → greyscale the way the image-file path does it, so both forms of a dataset agree. */
+async function convertWithSharp(image: RawImage, channels: number): Promise<RawImage> {
+  const { data, info } = await sharp(image.pixels, {
+    raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 },
+  })
+    .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels, pixels: new Uint8Array(data) };
+}

@@ -1,0 +1,72 @@
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { NotificationType, RequestType } from 'vscode-jsonrpc/node';
+import {
+  ENGINE_METHODS,
+  type CancelParams,
+  type InputErrorData,
+  type LogParams,
+  type ProgressParams,
+  type ScanRequestParams,
+  type ScanResult,
+} from '../protocol/engine';
+import type { JobContext } from './context';
+import { toResponseError } from './errors';
+import { runScan } from './scan';
+
+export const scanRequest = new RequestType<ScanRequestParams, ScanResult, InputErrorData | undefined>(ENGINE_METHODS.scan);
+export const cancelRequest = new RequestType<CancelParams, boolean, void>(ENGINE_METHODS.cancel);
+export const progressNotification = new NotificationType<ProgressParams>(ENGINE_METHODS.progress);
+export const logNotification = new NotificationType<LogParams>(ENGINE_METHODS.log);
+
+/** At most this many progress notifications per second per job (the UI cannot show more). */
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Serves scan/cancel on a connection. Each job has its own AbortController;
+ * a failing job answers with an error and the engine keeps serving.
+ */
+export function serveEngine(connection: MessageConnection): void {
+  const jobs = new Map<string, AbortController>();
+  const log = (level: LogParams['level'], message: string) => void connection.sendNotification(logNotification, { level, message });
+
+  connection.onRequest(scanRequest, async ({ jobId, params }) => {
+    const controller = new AbortController();
+    jobs.set(jobId, controller);
+    const context: JobContext = {
+      signal: controller.signal,
+      progress: throttledProgress(connection, jobId),
+      log,
+    };
+    const started = performance.now();
+    try {
+      const result = await runScan(params, context);
+      log('info', `job ${jobId}: ${params.task} scan done in ${Math.round(performance.now() - started)} ms`);
+      return result;
+    } catch (error) {
+      const response = toResponseError(error);
+      log(response.code === 4500 ? 'error' : 'warn', `job ${jobId}: ${(error as Error).stack ?? response.message}`);
+      return response;
+    } finally {
+      jobs.delete(jobId);
+    }
+  });
+
+  connection.onRequest(cancelRequest, ({ jobId }) => {
+    const job = jobs.get(jobId);
+    job?.abort();
+    return job !== undefined;
+  });
+}
+
+function throttledProgress(connection: MessageConnection, jobId: string): JobContext['progress'] {
+  let lastStage = '';
+  let lastSent = 0;
+  return (stage, done, total) => {
+    const now = performance.now();
+    // Stage changes and completions always go out; the rest at most every interval.
+    if (stage === lastStage && done < total && now - lastSent < PROGRESS_INTERVAL_MS) return;
+    lastStage = stage;
+    lastSent = now;
+    void connection.sendNotification(progressNotification, { jobId, done, total, stage });
+  };
+}

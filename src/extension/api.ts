@@ -1,0 +1,9 @@
+/** What `activate()` returns: a small API the in-host test suite reads. */
+import type { ResultsPayload } from '../protocol/webview';
+
+export interface MarginLensApi {
+  /** The payload last sent to a results panel (any task), or undefined before the first scan. */
+  lastResults(): ResultsPayload | undefined;
+  /** The engine's recent log lines, oldest first: `[info|warn|error] message` or `[stderr] line`. */
+  engineLog(): string[];
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs one engine scan behind a cancellable notification whose bar follows
+ * the engine's progress, and turns every failure into the right message.
+ */
+import * as vscode from 'vscode';
+import type { ScanParams, ScanResult } from '../../protocol/engine';
+import { classifyEngineFailure, describeFailure } from '../engine/engineFailure';
+import { StageProgress } from '../engine/stageProgress';
+import type { ExtensionServices } from './services';
+
+const SHOW_LOG = 'Show Log';
+
+/** The result, or undefined when the scan failed or was cancelled (already reported to the user). */
+export async function runScanWithProgress(
+  services: ExtensionServices,
+  params: ScanParams,
+  title: string,
+): Promise<ScanResult | undefined> {
+  const { log, engine } = services;
+  log.info(`${params.task} scan: data=${params.data} model=${params.model ?? '(none)'} k=${params.k}`);
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) => {
+        const bar = new StageProgress();
+        progress.report({ message: engine.isRunning ? 'starting' : 'starting the engine' });
+        return engine.scan(params, token, ({ stage, done, total }) =>
+          progress.report(bar.update(stage, done, total)),
+        );
+      },
+    );
+    log.info(
+      `${params.task} scan: ${result.samples.length} samples ranked, ${result.skipped.length} skipped` +
+        (result.cached.result ? ' (from the cache)' : ''),
+    );
+    return result;
+  } catch (error) {
+    reportScanFailure(services.log, error);
+    return undefined;
+  }
+}
+
+export function reportScanFailure(log: vscode.LogOutputChannel, error: unknown): void {
+  const failure = classifyEngineFailure(error);
+  switch (failure.kind) {
+    case 'cancelled':
+      log.info('scan cancelled');
+      vscode.window.setStatusBarMessage('MARGIN: scan cancelled', 4000);
+      return;
+    case 'notImplemented':
+      void vscode.window.showInformationMessage(`MARGIN: ${failure.message}`);
+      return;
+    case 'input':
+      log.warn(`input error: ${describeFailure(failure)}`);
+      offerLog(log, vscode.window.showErrorMessage(`MARGIN: ${describeFailure(failure)}`, SHOW_LOG));
+      return;
+    case 'engineStopped':
+      log.error(failure.message);
+      offerLog(
+        log,
+        vscode.window.showErrorMessage(`MARGIN: ${failure.message}. The log may say why.`, SHOW_LOG),
+      );
+      return;
+    case 'internal':
+      log.error(`internal error: ${failure.detail ?? failure.message}`);
+      offerLog(
+        log,
+        vscode.window.showErrorMessage(`MARGIN: the scan failed (${failure.message}).`, SHOW_LOG),
+      );
+      return;
+  }
+}
+
+function offerLog(log: vscode.LogOutputChannel, choice: Thenable<string | undefined>): void {
+  void Promise.resolve(choice).then((picked) => {
+    if (picked === SHOW_LOG) log.show(true);
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * MARGIN Lens: VS Code glue. The heavy work runs in the engine process; this
+ * host registers commands, starts the engine on demand and shows results.
+ */
+import * as vscode from 'vscode';
+import type { MarginLensApi } from './api';
+import { findLabelIssues } from './commands/findLabelIssues';
+import { PENDING_COMMANDS, notAvailableYet, type PendingCommand } from './commands/notAvailableYet';
+import type { ExtensionServices } from './commands/services';
+import { EngineClient } from './engine/engineClient';
+import { ResultsPanels } from './results/resultsPanel';
+
+export type { MarginLensApi } from './api';
+
+let engine: EngineClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): MarginLensApi {
+  // First, so everything after can log.
+  const log = vscode.window.createOutputChannel('MARGIN Lens', { log: true });
+  context.subscriptions.push(log);
+
+  engine = new EngineClient({
+    enginePath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'engine.js').fsPath,
+    cwd: context.extensionUri.fsPath,
+    log,
+  });
+  const client = engine;
+  context.subscriptions.push({ dispose: () => client.dispose() });
+
+  const panels = new ResultsPanels(context.extensionUri, log);
+  context.subscriptions.push(panels);
+
+  const services: ExtensionServices = {
+    log,
+    engine: client,
+    panels,
+    fallbackCacheRoot: context.globalStorageUri.fsPath,
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('margin.findLabelIssues', (arg?: unknown) =>
+      findLabelIssues(services, arg),
+    ),
+    vscode.commands.registerCommand('margin.showLog', () => log.show()),
+    ...(Object.keys(PENDING_COMMANDS) as PendingCommand[]).map((command) =>
+      vscode.commands.registerCommand(command, () => notAvailableYet(command)),
+    ),
+  );
+
+  log.info(`MARGIN Lens ${String(context.extension.packageJSON.version ?? '')} activated`);
+  return {
+    lastResults: () => panels.lastResults(),
+    engineLog: () => client.engineLog(),
+  };
+}
+
+export function deactivate(): void {
+  // context.subscriptions dispose the engine too; doing it here first ends the process even if VS Code skips them.
+  engine?.dispose();
+  engine = undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * Builds what the results webview shows from an engine ScanResult. Pure: the
+ * host passes in how to turn a file path into a webview URI.
+ */
+import { dirname, extname, sep } from 'node:path';
+import type { SampleResult, ScanResult, TaskName } from '../../protocol/engine';
+import type { ResultRow, ResultsPayload } from '../../protocol/webview';
+
+export const TASK_TITLES: Record<TaskName, string> = {
+  labels: 'Label issues',
+  boundary: 'Boundary samples',
+  adversarial: 'Adversarial inputs',
+  prototypes: 'Prototypes and criticisms',
+};
+
+/** Files a webview <img> can show directly. */
+const THUMBNAIL_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+
+export function isThumbnailFile(path: string): boolean {
+  return THUMBNAIL_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+export function isInsideFolder(path: string, folder: string): boolean {
+  if (path === folder) return true;
+  const prefix = folder.endsWith(sep) ? folder : folder + sep;
+  return path.startsWith(prefix);
+}
+
+/** The folder holding a dataset's files: the source itself for image folders, else the file's folder. */
+export function datasetFolder(dataset: ScanResult['dataset']): string {
+  return dataset.kind === 'image-folder' ? dataset.source : dirname(dataset.source);
+}
+
+/** Deepest folder that contains every path (the paths are absolute files). */
+export function commonFolder(paths: Iterable<string>): string | undefined {
+  let common: string | undefined;
+  for (const path of paths) {
+    if (common === undefined) {
+      common = dirname(path);
+      continue;
+    }
+    while (!isInsideFolder(path, common)) {
+      const parent = dirname(common);
+      if (parent === common) break; // the file-system root contains everything
+      common = parent;
+    }
+  }
+  return common;
+}
+
+/**
+ * The folders the webview may load thumbnails from: the dataset's folder, and
+ * for manifests that point elsewhere (`../images/a.png`) the folder holding
+ * those images, but only inside a workspace folder, so a manifest cannot open
+ * the whole disk to the webview. Thumbnails outside these roots are not shown.
+ */
+export function thumbnailRoots(result: ScanResult, workspaceFolders: readonly string[]): string[] {
+  const base = datasetFolder(result.dataset);
+  const outside = result.samples
+    .map((sample) => sample.path)
+    .filter(
+      (path): path is string => path !== undefined && isThumbnailFile(path) && !isInsideFolder(path, base),
+    );
+  const roots = [base];
+  const extra = commonFolder(outside);
+  if (extra !== undefined && workspaceFolders.some((folder) => isInsideFolder(extra, folder)))
+    roots.push(extra);
+  return roots;
+}
+
+export function buildResultRow(sample: SampleResult, thumbnail: string | undefined): ResultRow {
+  const row: ResultRow = {
+    index: sample.index,
+    rank: sample.rank,
+    id: sample.id,
+    score: sample.score,
+    openable: sample.path !== undefined,
+  };
+  // Absent fields stay absent: 60,000 rows cross postMessage.
+  if (sample.label !== undefined) row.label = sample.label;
+  if (sample.suggested !== undefined) row.suggested = sample.suggested;
+  if (sample.predicted !== undefined) row.predicted = sample.predicted;
+  if (thumbnail !== undefined) row.thumbnail = thumbnail;
+  return row;
+}
+
+/**
+ * `toWebviewUri` turns an absolute file path into the string an <img> in the
+ * webview may load (the host uses `webview.asWebviewUri`). Only PNG/JPG files
+ * inside `roots` get a thumbnail.
+ */
+export function buildResultsPayload(
+  result: ScanResult,
+  roots: readonly string[],
+  toWebviewUri: (path: string) => string,
+): ResultsPayload {
+  const rows = result.samples.map((sample) => {
+    const path = sample.path;
+    const showable =
+      path !== undefined && isThumbnailFile(path) && roots.some((root) => isInsideFolder(path, root));
+    return buildResultRow(sample, showable ? toWebviewUri(path) : undefined);
+  });
+  const payload: ResultsPayload = {
+    task: result.task,
+    title: TASK_TITLES[result.task] ?? result.task,
+    dataset: result.dataset,
+    rows,
+    skipped: result.skipped,
+  };
+  if (result.metrics) payload.metrics = result.metrics;
+  return payload;
+}

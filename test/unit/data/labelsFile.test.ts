@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readLabelsFile } from '../../../src/data/labelsFile';
+import { FMNIST, makeTempDir, rejectsInput, systemT10k } from './helpers';
+
+describe('data/labelsFile: --labels', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  before(async () => (temp = await makeTempDir()));
+  after(() => temp.cleanup());
+
+  const write = async (name: string, text: string) => {
+    const file = join(temp.dir, name);
+    await writeFile(file, text);
+    return file;
+  };
+
+  it('reads IDX labels, raw and gzipped, as decimal strings', async () => {
+    const expected = Array.from(systemT10k().labels.subarray(0, 300), String);
+    assert.deepEqual(await readLabelsFile(join(FMNIST, 'idx', 't10k-labels-idx1-ubyte')), expected);
+    assert.deepEqual(await readLabelsFile(join(FMNIST, 'idx', 't10k-labels-idx1-ubyte.gz')), expected);
+  });
+
+  it('reads one label per line, skipping a `label` header, trailing blank lines and CRLF', async () => {
+    assert.deepEqual(await readLabelsFile(await write('plain.txt', 'cat\ndog\n cat \n\n')), [
+      'cat',
+      'dog',
+      'cat',
+    ]);
+    assert.deepEqual(await readLabelsFile(await write('header.txt', 'label\r\ncat\r\ndog\r\n')), [
+      'cat',
+      'dog',
+    ]);
+    assert.deepEqual(await readLabelsFile(await write('one.csv', 'Label\n3\n"a, b"\n')), ['3', 'a, b']);
+    assert.deepEqual(await readLabelsFile(await write('noheader.csv', '3\n1\n')), ['3', '1']);
+  });
+
+  it('takes the label column of a wider CSV or JSONL', async () => {
+    assert.deepEqual(await readLabelsFile(await write('wide.csv', 'id,label\n7,cat\n8,dog\n')), [
+      'cat',
+      'dog',
+    ]);
+    assert.deepEqual(await readLabelsFile(await write('rows.jsonl', '{"label": 1}\n{"label": "x"}\n')), [
+      '1',
+      'x',
+    ]);
+    const noLabel = await write('nolabel.csv', 'id,name\n7,cat\n');
+    await rejectsInput(
+      readLabelsFile(noLabel),
+      noLabel,
+      /has no label column \(its columns are: "id", "name"\)/,
+    );
+  });
+
+  it('refuses a blank line among the labels, a missing file and an empty file', async () => {
+    const gap = await write('gap.txt', 'cat\n\ndog\n');
+    await rejectsInput(readLabelsFile(gap), gap, /line 2 is empty/);
+    const missing = join(temp.dir, 'nope.txt');
+    await rejectsInput(readLabelsFile(missing), missing, /^does not exist$/);
+    const empty = await write('empty.txt', '\n');
+    await rejectsInput(readLabelsFile(empty), empty, /holds no labels/);
+  });
+});

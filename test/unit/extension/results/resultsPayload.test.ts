@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import type { ScanResult } from '../../../../src/protocol/engine';
+import {
+  buildResultsPayload,
+  commonFolder,
+  isInsideFolder,
+  thumbnailRoots,
+} from '../../../../src/extension/results/resultsPayload';
+
+function scanResult(overrides: Partial<ScanResult> = {}): ScanResult {
+  return {
+    task: 'labels',
+    params: { task: 'labels', data: '/w/images', k: 20 },
+    dataset: { kind: 'image-folder', source: '/w/images', count: 4, labelNames: ['cat', 'dog'] },
+    samples: [
+      {
+        index: 2,
+        id: 'dog/2.png',
+        path: '/w/images/dog/2.png',
+        label: 'dog',
+        suggested: 'cat',
+        predicted: 'cat',
+        score: 0.91234,
+        rank: 1,
+      },
+      {
+        index: 0,
+        id: 'cat/0.jpg',
+        path: '/w/images/cat/0.jpg',
+        label: 'cat',
+        suggested: 'cat',
+        score: 0.5,
+        rank: 2,
+      },
+      { index: 3, id: 'cat/3.bmp', path: '/w/images/cat/3.bmp', label: 'cat', score: 0.25, rank: 3 },
+      { index: 1, id: '#1', score: 0, rank: 4 },
+    ],
+    skipped: [{ index: 4, file: '/w/images/cat/bad.png', problem: 'is not a PNG' }],
+    metrics: { disagreement: 0.25 },
+    timings: {},
+    cached: { embeddings: false, result: false },
+    ...overrides,
+  };
+}
+
+const toUri = (path: string) => `https://webview.test${path}`;
+
+describe('extension/results/resultsPayload', () => {
+  it('keeps rank order and gives thumbnails to PNG/JPG files inside the roots only', () => {
+    const payload = buildResultsPayload(scanResult(), ['/w/images'], toUri);
+    assert.equal(payload.title, 'Label issues');
+    assert.deepEqual(payload.rows, [
+      {
+        index: 2,
+        rank: 1,
+        id: 'dog/2.png',
+        label: 'dog',
+        suggested: 'cat',
+        predicted: 'cat',
+        score: 0.91234,
+        thumbnail: 'https://webview.test/w/images/dog/2.png',
+        openable: true,
+      },
+      {
+        index: 0,
+        rank: 2,
+        id: 'cat/0.jpg',
+        label: 'cat',
+        suggested: 'cat',
+        score: 0.5,
+        thumbnail: 'https://webview.test/w/images/cat/0.jpg',
+        openable: true,
+      },
+      // A BMP opens in VS Code but is not offered to <img>.
+      { index: 3, rank: 3, id: 'cat/3.bmp', label: 'cat', score: 0.25, openable: true },
+      // A row of an array file: nothing to show, nothing to open.
+      { index: 1, rank: 4, id: '#1', score: 0, openable: false },
+    ]);
+    assert.deepEqual(payload.skipped, [{ index: 4, file: '/w/images/cat/bad.png', problem: 'is not a PNG' }]);
+    assert.deepEqual(payload.metrics, { disagreement: 0.25 });
+  });
+
+  it('gives no thumbnail to files outside every root', () => {
+    const payload = buildResultsPayload(scanResult(), ['/w/images/cat'], toUri);
+    assert.equal(payload.rows[0].thumbnail, undefined);
+    assert.equal(payload.rows[1].thumbnail, 'https://webview.test/w/images/cat/0.jpg');
+  });
+
+  describe('thumbnailRoots', () => {
+    it('is the image folder itself for an image-folder dataset', () => {
+      assert.deepEqual(thumbnailRoots(scanResult(), ['/w']), ['/w/images']);
+    });
+
+    it('adds the folder of images a manifest points to, when it is inside the workspace', () => {
+      const manifest = scanResult({
+        dataset: { kind: 'manifest', source: '/w/meta/train.csv', count: 2, labelNames: [] },
+        samples: [
+          { index: 0, id: '../pics/a/1.png', path: '/w/pics/a/1.png', score: 1, rank: 1 },
+          { index: 1, id: '../pics/b/2.png', path: '/w/pics/b/2.png', score: 0, rank: 2 },
+        ],
+      });
+      assert.deepEqual(thumbnailRoots(manifest, ['/w']), ['/w/meta', '/w/pics']);
+      // Outside every workspace folder: the webview is not opened to it.
+      assert.deepEqual(thumbnailRoots(manifest, ['/other']), ['/w/meta']);
+    });
+  });
+
+  it('finds the deepest common folder of files', () => {
+    assert.equal(commonFolder(['/a/b/c/1.png', '/a/b/d/2.png', '/a/b/c/e/3.png']), '/a/b');
+    assert.equal(commonFolder(['/a/b/1.png']), '/a/b');
+    assert.equal(commonFolder(['/a/1.png', '/b/2.png']), '/');
+    assert.equal(commonFolder([]), undefined);
+  });
+
+  it('tells inside from a sibling with the same prefix', () => {
+    assert.equal(isInsideFolder('/w/images/a.png', '/w/images'), true);
+    assert.equal(isInsideFolder('/w/images-old/a.png', '/w/images'), false);
+    assert.equal(isInsideFolder('/w/images', '/w/images'), true);
+    assert.equal(isInsideFolder('/w/a.png', '/'), true);
+  });
+});
