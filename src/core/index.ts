@@ -11,7 +11,7 @@ export { CancelledError, InputError, isInputError, throwIfAborted } from './erro
 export { createCheckpoint } from './cooperative';
 export { degrees, graphFromKnn } from './csr';
 export type { CsrGraph, GraphOptions } from './csr';
-export { exactKnn } from './knn';
+export { checkKnnInput, exactKnn } from './knn';
 export { applyShift, highPassInfluence } from './margin';
 export type { FilterVariant, InfluenceOptions, ShiftOperator } from './margin';
 export { labelDisagreement, neighbourMajority, rankByScore } from './labelIssues';

@@ -28,20 +28,8 @@ export const exactKnn: KnnSearch = async (
   k: number,
   options?: ComputeOptions,
 ): Promise<KnnResult> => {
+  checkKnnInput(points, k);
   const { rows: n, dim, data } = points;
-  if (!Number.isInteger(k) || k < 1) throw new InputError('k', `must be a whole number ≥ 1, got ${k}`);
-  if (k >= n) {
-    throw new InputError('k', `must be smaller than the number of samples (${n}), got ${k}`);
-  }
-  if (data.length !== n * dim)
-    throw new RangeError(`matrix data holds ${data.length} values, expected ${n}×${dim}`);
-  const firstBad = firstNonFinite(data);
-  if (firstBad >= 0) {
-    throw new InputError(
-      'points',
-      `row ${Math.floor(firstBad / dim)} has a non-finite value (${data[firstBad]}); kNN needs finite numbers`,
-    );
-  }
 
   const checkpoint = createCheckpoint(options);
   const squaredNorms = rowSquaredNorms(points);
@@ -153,4 +141,26 @@ function rowSquaredNorms({ rows, dim, data }: DenseMatrix): Float64Array {
 function firstNonFinite(data: Float32Array): number {
   for (let t = 0; t < data.length; t++) if (!Number.isFinite(data[t])) return t;
   return -1;
+}
+
+/**
+ * The checks every kNN backend makes before searching: a usable k, a matrix
+ * whose size matches its data, and finite values (NaN would silently break the
+ * ordering). Throws InputError naming the problem.
+ */
+export function checkKnnInput(points: DenseMatrix, k: number): void {
+  const { rows: n, dim, data } = points;
+  if (!Number.isInteger(k) || k < 1) throw new InputError('k', `must be a whole number ≥ 1, got ${k}`);
+  if (k >= n) {
+    throw new InputError('k', `must be smaller than the number of samples (${n}), got ${k}`);
+  }
+  if (data.length !== n * dim)
+    throw new RangeError(`matrix data holds ${data.length} values, expected ${n}×${dim}`);
+  const firstBad = firstNonFinite(data);
+  if (firstBad >= 0) {
+    throw new InputError(
+      'points',
+      `row ${Math.floor(firstBad / dim)} has a non-finite value (${data[firstBad]}); kNN needs finite numbers`,
+    );
+  }
 }
