@@ -21,6 +21,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/data/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['vscode', '../model/*', '../engine/*', '../extension/*', '../cli/*'] }],
+    },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['vscode', '../engine/*', '../extension/*', '../cli/*'] }],
+    },
+  },
+  {
+    // Plain CommonJS files (mocha loads its reporter with require()).
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/protocol/**/*.ts', 'webview/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['vscode', 'onnxruntime-node', 'node:*', '../../src/engine/*'] }],
