@@ -1,22 +1,9 @@
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import { NotificationType, RequestType } from 'vscode-jsonrpc/node';
-import {
-  ENGINE_METHODS,
-  type CancelParams,
-  type InputErrorData,
-  type LogParams,
-  type ProgressParams,
-  type ScanRequestParams,
-  type ScanResult,
-} from '../protocol/engine';
+import type { LogParams } from '../protocol/engine';
+import { cancelRequest, logNotification, progressNotification, scanRequest } from '../protocol/engineRpc';
 import type { JobContext } from './context';
 import { toResponseError } from './errors';
 import { runScan } from './scan';
-
-export const scanRequest = new RequestType<ScanRequestParams, ScanResult, InputErrorData | undefined>(ENGINE_METHODS.scan);
-export const cancelRequest = new RequestType<CancelParams, boolean, void>(ENGINE_METHODS.cancel);
-export const progressNotification = new NotificationType<ProgressParams>(ENGINE_METHODS.progress);
-export const logNotification = new NotificationType<LogParams>(ENGINE_METHODS.log);
 
 /** At most this many progress notifications per second per job (the UI cannot show more). */
 const PROGRESS_INTERVAL_MS = 100;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { IPCMessageReader, IPCMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
-import { cancelRequest, progressNotification, scanRequest } from '../../src/engine/server';
+import { cancelRequest, progressNotification, scanRequest } from '../../src/protocol/engineRpc';
 import { ENGINE_ERRORS, type ProgressParams, type ScanParams } from '../../src/protocol/engine';
 import { fixtures, freshDir, repoRoot } from './helpers';
 

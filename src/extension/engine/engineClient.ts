@@ -22,7 +22,7 @@ import {
   type ScanResult,
 } from '../../protocol/engine';
 import { EngineStoppedError } from './engineFailure';
-import { cancelRequest, logNotification, progressNotification, scanRequest } from './engineMethods';
+import { cancelRequest, logNotification, progressNotification, scanRequest } from '../../protocol/engineRpc';
 import { LineSplitter } from './lineSplitter';
 import { LogBuffer } from './logBuffer';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './restartBackoff';

@@ -1,7 +1,7 @@
 /**
- * The client's typed view of the engine's JSON-RPC methods. Built here from the
- * names in src/protocol/engine.ts rather than imported from src/engine/, so the
- * extension bundle never pulls in engine code.
+ * The engine's JSON-RPC methods as typed vscode-jsonrpc message types, shared by
+ * the engine (server) and the extension (client), so both sides agree on the
+ * names and the parameter and result types.
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc/node';
 import {
@@ -12,7 +12,7 @@ import {
   type ProgressParams,
   type ScanRequestParams,
   type ScanResult,
-} from '../../protocol/engine';
+} from './engine';
 
 export const scanRequest = new RequestType<ScanRequestParams, ScanResult, InputErrorData | undefined>(
   ENGINE_METHODS.scan,
