@@ -4,12 +4,10 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { isInputError, type InputError } from '../../../src/core/errors';
 
 export const FIXTURES = resolve(__dirname, '../../fixtures');
 export const FMNIST = join(FIXTURES, 'fmnist');
-export const SYSTEM_FMNIST = '/usr/share/datasets/fashion-mnist';
 
 /** A fresh temp folder per test file; `cleanup` removes it. */
 export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
@@ -72,19 +70,41 @@ export function splitLines(text: string): string[] {
   return text.split('\n').filter((line) => line.length > 0);
 }
 
-/**
- * The Fashion-MNIST t10k set from Debian's package, decoded here with nothing
- * but gunzip and the 16/8-byte IDX headers: an independent reference for the
- * loaders' pixels and labels.
- */
-export function systemT10k(): { images: Uint8Array; labels: Uint8Array; imageSize: number } {
-  const images = gunzipSync(readFileSync(join(SYSTEM_FMNIST, 't10k-images-idx3-ubyte.gz'))).subarray(16);
-  const labels = gunzipSync(readFileSync(join(SYSTEM_FMNIST, 't10k-labels-idx1-ubyte.gz'))).subarray(8);
-  return { images, labels, imageSize: 28 * 28 };
+/** The t10k images and labels the fixtures use, by t10k index. */
+export interface T10kReference {
+  image(index: number): Uint8Array;
+  label(index: number): number;
 }
 
-export function systemImage(t10k: ReturnType<typeof systemT10k>, index: number): Uint8Array {
-  return t10k.images.subarray(index * t10k.imageSize, (index + 1) * t10k.imageSize);
+/**
+ * Fashion-MNIST t10k pixels and labels for every image the fixtures use
+ * (reference/t10k-subset-*.npy, written by scripts/make-t10k-reference.py
+ * straight from Debian's dataset-fashion-mnist with gzip + numpy). Decoded here
+ * with nothing but the NPY header length: an independent reference for the
+ * loaders, which needs neither the Debian package nor the code under test.
+ */
+export function t10kReference(): T10kReference {
+  const indices = npyPayload('t10k-subset-indices.npy');
+  const positions = new Map<number, number>();
+  const view = new Int32Array(indices.buffer, indices.byteOffset, indices.byteLength / 4);
+  view.forEach((t10kIndex, position) => positions.set(t10kIndex, position));
+  const pixels = npyPayload('t10k-subset-pixels.npy');
+  const labels = npyPayload('t10k-subset-labels.npy');
+  const position = (index: number) => {
+    const at = positions.get(index);
+    if (at === undefined) throw new Error(`t10k image ${index} is not in the reference subset`);
+    return at;
+  };
+  return {
+    image: (index) => pixels.subarray(position(index) * 784, (position(index) + 1) * 784),
+    label: (index) => labels[position(index)],
+  };
+}
+
+/** The data bytes of a version-1 .npy file in reference/ (copied, so that typed views are aligned). */
+function npyPayload(name: string): Uint8Array {
+  const bytes = readFileSync(join(FMNIST, 'reference', name));
+  return new Uint8Array(bytes.subarray(10 + bytes.readUInt16LE(8)));
 }
 
 /** Byte-for-byte equality with a short message (the first difference) instead of a 784-line diff. */

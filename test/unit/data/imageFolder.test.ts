@@ -12,8 +12,7 @@ import {
   makeTempDir,
   rejectsInput,
   splitLines,
-  systemImage,
-  systemT10k,
+  t10kReference,
 } from './helpers';
 
 const NOISY = join(FMNIST, 'noisy');
@@ -21,7 +20,7 @@ const NOISY = join(FMNIST, 'noisy');
 describe('data/imageFolder: the noisy Fashion-MNIST folder', () => {
   let dataset: Dataset;
   let truth: { id: string; given: string }[];
-  const t10k = systemT10k();
+  const t10k = t10kReference();
 
   before(async () => {
     dataset = await openDataset(NOISY);
@@ -60,7 +59,7 @@ describe('data/imageFolder: the noisy Fashion-MNIST folder', () => {
       assert.equal(image.width, 28);
       assert.equal(image.height, 28);
       assert.equal(image.channels, 1, 'a greyscale PNG decodes to one channel');
-      assertSameBytes(image.pixels, systemImage(t10k, t10kIndex), `sample ${dataset.samples[index].id}`);
+      assertSameBytes(image.pixels, t10k.image(t10kIndex), `sample ${dataset.samples[index].id}`);
     }
   });
 
@@ -77,7 +76,7 @@ describe('data/imageFolder: the noisy Fashion-MNIST folder', () => {
 
 describe('data/imageFolder: PNG decoding against the reference arrays', () => {
   it('decodes reference/png/000…015.png byte for byte like pixels16.npy and the t10k originals', async () => {
-    const t10k = systemT10k();
+    const t10k = t10kReference();
     // pixels16.npy: uint8 16×28×28, a version-1 header padded so that data starts at a multiple of 64.
     const npy = await readFile(join(FMNIST, 'reference', 'pixels16.npy'));
     const dataStart = 10 + npy.readUInt16LE(8);
@@ -88,7 +87,7 @@ describe('data/imageFolder: PNG decoding against the reference arrays', () => {
       );
       const expected = npy.subarray(dataStart + i * 784, dataStart + (i + 1) * 784);
       assertSameBytes(image.pixels, expected, `png ${i} vs pixels16.npy`);
-      assertSameBytes(image.pixels, systemImage(t10k, i), `png ${i} vs t10k`);
+      assertSameBytes(image.pixels, t10k.image(i), `png ${i} vs t10k`);
     }
   });
 });

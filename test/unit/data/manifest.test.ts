@@ -10,8 +10,7 @@ import {
   makeTempDir,
   rejectsInput,
   splitLines,
-  systemImage,
-  systemT10k,
+  t10kReference,
 } from './helpers';
 
 const BAD = join(FIXTURES, 'bad');
@@ -65,12 +64,12 @@ describe('data/manifest: the Fashion-MNIST manifests', () => {
   });
 
   it('decodes the listed images to the original t10k pixels', async () => {
-    const t10k = systemT10k();
+    const t10k = t10kReference();
     for (const index of [0, 37, 99]) {
       const t10kIndex = Number(/t10k-(\d+)\.png$/.exec(csv.samples[index].id)![1]);
       assertSameBytes(
         (await csv.images!.read(index)).pixels,
-        systemImage(t10k, t10kIndex),
+        t10k.image(t10kIndex),
         csv.samples[index].id,
       );
     }
