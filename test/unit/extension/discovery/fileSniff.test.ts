@@ -11,8 +11,8 @@ import {
   looksLikeTable,
 } from '../../../../src/extension/discovery/fileSniff';
 
-/** Debian's dataset-fashion-mnist package (DESIGN.md §5): real IDX files, gzipped. */
-const FASHION = '/usr/share/datasets/fashion-mnist';
+/** The committed Fashion-MNIST IDX fixtures (a t10k subset cut from Debian's dataset-fashion-mnist): real IDX files. */
+const FASHION = join(__dirname, '..', '..', '..', 'fixtures', 'fmnist', 'idx');
 const NPY_FIXTURE = join(__dirname, 'fixtures', 'features.npy');
 
 describe('extension/discovery/fileSniff', () => {
@@ -22,9 +22,10 @@ describe('extension/discovery/fileSniff', () => {
 
   describe('IDX images', () => {
     it('accepts the gzipped Fashion-MNIST images and rejects its labels file', async () => {
-      assert.equal(await looksLikeIdxImages(join(FASHION, 'train-images-idx3-ubyte.gz')), true);
       assert.equal(await looksLikeIdxImages(join(FASHION, 't10k-images-idx3-ubyte.gz')), true);
-      assert.equal(await looksLikeIdxImages(join(FASHION, 'train-labels-idx1-ubyte.gz')), false);
+      assert.equal(await looksLikeIdxImages(join(FASHION, 't10k-images-idx3-ubyte')), true);
+      assert.equal(await looksLikeIdxImages(join(FASHION, 't10k-labels-idx1-ubyte.gz')), false);
+      assert.equal(await looksLikeIdxImages(join(FASHION, 't10k-labels-idx1-ubyte')), false);
     });
 
     it('checks the magic of uncompressed files', () => {
