@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -20,8 +20,16 @@ export function runCli(args: string[], cwd = freshDir()): CliRun {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+let runFolder: string | undefined;
+
+/** A new empty folder inside this test run's temporary folder, which is removed when the run ends. */
 export function freshDir(prefix = 'margin-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  if (!runFolder) {
+    const folder = mkdtempSync(join(tmpdir(), 'margin-integration-'));
+    runFolder = folder;
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  }
+  return mkdtempSync(join(runFolder, prefix));
 }
 
 export function readCsv(path: string): Record<string, string>[] {
