@@ -10,8 +10,9 @@ export const PENDING_COMMANDS = {
 
 export type PendingCommand = keyof typeof PENDING_COMMANDS;
 
-export function notAvailableYet(command: PendingCommand): void {
-  void vscode.window.showInformationMessage(
-    `MARGIN: ${PENDING_COMMANDS[command]} is not available yet in this version. "MARGIN: Find Label Issues" is.`,
-  );
+/** Shows the notice and returns its text (the command's result, which the in-host tests read). */
+export function notAvailableYet(command: PendingCommand): string {
+  const message = `MARGIN: ${PENDING_COMMANDS[command]} is not available yet in this version. "MARGIN: Find Label Issues" is.`;
+  void vscode.window.showInformationMessage(message);
+  return message;
 }

@@ -11,8 +11,8 @@ export const artifactsDir = join(workRoot, 'artifacts');
  */
 export const extensionPath = process.env.MARGIN_E2E_EXTENSION ?? repoRoot;
 
-/** The compiled in-host mocha suite (built by test/e2e/run.sh). */
-export const hostSuiteEntry = process.env.MARGIN_E2E_TESTS ?? join(repoRoot, 'dist/test/e2e/suite/index.js');
+/** The compiled in-host mocha suite (test/e2e/build.mjs writes it). */
+export const hostSuiteEntry = process.env.MARGIN_E2E_TESTS ?? join(workRoot, 'suite/index.js');
 
 /** The fixture the workspace is copied from. */
 export const fixtureDir = process.env.MARGIN_E2E_FIXTURE ?? join(repoRoot, 'examples/fashion-mnist');
