@@ -40,14 +40,20 @@ function gaussian(rows: number, dim: number): DenseMatrix {
     return (seed + 0.5) / 4294967296;
   };
   const data = new Float32Array(rows * dim);
-  for (let i = 0; i < data.length; i++) data[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  for (let i = 0; i < data.length; i++)
+    data[i] = Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
   return { rows, dim, data };
 }
 
 async function fashionMnistEmbeddings(path: string): Promise<DenseMatrix> {
   const dataset = await openDataset(path);
   const model = join(resolve(__dirname, '..'), 'test/fixtures/fmnist/model.onnx');
-  const representation = await computeRepresentation(dataset, { task: 'labels', data: path, model, k, noCache: true }, silentContext, undefined);
+  const representation = await computeRepresentation(
+    dataset,
+    { task: 'labels', data: path, model, k, noCache: true },
+    silentContext,
+    undefined,
+  );
   return representation.points;
 }
 
@@ -98,7 +104,11 @@ function timeHnsw(points: DenseMatrix, exact: KnnResult): void {
       if (truth.has(key)) hits++;
     }
   }
-  line('usearch HNSW (M=16, ef=64)', points, `build ${build.toFixed(1)} s + search ${search.toFixed(1)} s, recall@${k} ${(hits / (rows * k)).toFixed(3)}`);
+  line(
+    'usearch HNSW (M=16, ef=64)',
+    points,
+    `build ${build.toFixed(1)} s + search ${search.toFixed(1)} s, recall@${k} ${(hits / (rows * k)).toFixed(3)}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -112,7 +122,9 @@ async function main(): Promise<void> {
 
   if (values.fmnist === 'none') return;
   if (!existsSync(values.fmnist!)) {
-    console.log(`(no ${values.fmnist}: apt-get install -y dataset-fashion-mnist for the real-embedding figures)`);
+    console.log(
+      `(no ${values.fmnist}: apt-get install -y dataset-fashion-mnist for the real-embedding figures)`,
+    );
     return;
   }
   const embeddings = await fashionMnistEmbeddings(values.fmnist!);

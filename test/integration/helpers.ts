@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const fixtures = join(repoRoot, 'test', 'fixtures');
@@ -32,11 +31,4 @@ export function freshDir(prefix = 'margin-test-'): string {
   return mkdtempSync(join(runFolder, prefix));
 }
 
-export function readCsv(path: string): Record<string, string>[] {
-  return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-}
-
-/** Ids of the samples whose label the fixture script flipped. */
-export function flippedIds(truthCsv: string): Set<string> {
-  return new Set(readCsv(truthCsv).filter((row) => row.flipped === '1').map((row) => row.id));
-}
+export { flippedIds, readCsv } from '../support/truthFiles';

@@ -29,20 +29,29 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startCodeServer(installDir: string, work: WorkFolder, logFile: string): Promise<CodeServer> {
+export async function startCodeServer(
+  installDir: string,
+  work: WorkFolder,
+  logFile: string,
+): Promise<CodeServer> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const entry = join(installDir, 'node_modules/code-server/out/node/entry.js');
   const args = [
     entry,
-    '--config', work.configFile,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--config',
+    work.configFile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
-    '--extensions-dir', work.extensionsDir,
-    '--user-data-dir', work.userDataDir,
+    '--extensions-dir',
+    work.extensionsDir,
+    '--user-data-dir',
+    work.userDataDir,
     work.workspace,
   ];
   const env: NodeJS.ProcessEnv = {
@@ -52,7 +61,8 @@ export async function startCodeServer(installDir: string, work: WorkFolder, logF
     TMPDIR: work.tmpDir,
   };
   // Variables that would make the server or its extension host think they run inside another VS Code.
-  for (const name of Object.keys(env)) if (name.startsWith('VSCODE_') || name === 'NODE_OPTIONS') delete env[name];
+  for (const name of Object.keys(env))
+    if (name.startsWith('VSCODE_') || name === 'NODE_OPTIONS') delete env[name];
 
   const log = createWriteStream(logFile);
   // detached: the child calls setsid(2), so it leads a new session and process
@@ -68,7 +78,10 @@ export async function startCodeServer(installDir: string, work: WorkFolder, logF
   process.on('exit', onExit);
 
   let exited: string | undefined;
-  child.once('exit', (code, signal) => (exited = `code-server exited (${signal ?? code}) before it was ready; see ${logFile}`));
+  child.once(
+    'exit',
+    (code, signal) => (exited = `code-server exited (${signal ?? code}) before it was ready; see ${logFile}`),
+  );
 
   let stopped = false;
   const stop = async () => {
@@ -89,7 +102,11 @@ export async function startCodeServer(installDir: string, work: WorkFolder, logF
   return { port, origin, pid, stop };
 }
 
-async function waitForHealth(origin: string, exited: () => string | undefined, timeoutMs: number): Promise<void> {
+async function waitForHealth(
+  origin: string,
+  exited: () => string | undefined,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reason = exited();
@@ -100,7 +117,8 @@ async function waitForHealth(origin: string, exited: () => string | undefined, t
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`code-server did not answer ${origin}/healthz within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`code-server did not answer ${origin}/healthz within ${timeoutMs / 1000} s`);
     await new Promise((done) => setTimeout(done, 200));
   }
 }

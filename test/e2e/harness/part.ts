@@ -54,7 +54,8 @@ export function runPart(name: string, timeoutMs: number, body: (tally: Tally) =>
     timeoutMs,
   );
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.once(signal, () => interrupt(new PartInterrupted(`${name}: stopped by ${signal}`)));
+  for (const signal of signals)
+    process.once(signal, () => interrupt(new PartInterrupted(`${name}: stopped by ${signal}`)));
 
   const started = Date.now();
   let exitCode = 1;
@@ -64,7 +65,11 @@ export function runPart(name: string, timeoutMs: number, body: (tally: Tally) =>
     try {
       await Promise.race([body(tally), interrupted]);
     } catch (error) {
-      console.error(error instanceof PartInterrupted ? error.message : `${name}: ${error instanceof Error ? error.stack : String(error)}`);
+      console.error(
+        error instanceof PartInterrupted
+          ? error.message
+          : `${name}: ${error instanceof Error ? error.stack : String(error)}`,
+      );
       tally.failed += 1;
     } finally {
       clearTimeout(timer);

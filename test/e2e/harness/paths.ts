@@ -23,7 +23,10 @@ export const workspaceEntries = ['images', 'model.onnx', 'model.margin.json'];
 /** The code-server install, as printed by scripts/e2e/install-code-server.sh. */
 export function codeServerInstallDir(): string {
   const dir = process.env.MARGIN_E2E_CODE_SERVER;
-  if (!dir) throw new Error('MARGIN_E2E_CODE_SERVER is not set: run test/e2e/run.sh, which installs code-server and sets it');
+  if (!dir)
+    throw new Error(
+      'MARGIN_E2E_CODE_SERVER is not set: run test/e2e/run.sh, which installs code-server and sets it',
+    );
   return dir;
 }
 

@@ -13,7 +13,8 @@ import { openSession } from './session';
 const PART_TIME_LIMIT_MS = partTimeLimitMs(6 * 60_000);
 
 runPart('extension-host suite', PART_TIME_LIMIT_MS, async (tally) => {
-  if (!existsSync(hostSuiteEntry)) throw new Error(`compiled suite missing: ${hostSuiteEntry} (test/e2e/run.sh builds it)`);
+  if (!existsSync(hostSuiteEntry))
+    throw new Error(`compiled suite missing: ${hostSuiteEntry} (test/e2e/run.sh builds it)`);
   const output = suiteOutput();
   const session = await openSession({
     name: 'host',
@@ -28,7 +29,8 @@ runPart('extension-host suite', PART_TIME_LIMIT_MS, async (tally) => {
   await session.close();
 
   const reported = output.tally();
-  if (!reported) throw new Error(`the suite ended (exit code ${exit.code}) without its \`N passed, N failed\` line`);
+  if (!reported)
+    throw new Error(`the suite ended (exit code ${exit.code}) without its \`N passed, N failed\` line`);
   tally.passed = reported.passed;
   tally.failed = reported.failed;
   if (exit.code !== 0 && reported.failed === 0) {

@@ -6,29 +6,16 @@
  * that sample in the editor. A pending command shows its "not available yet" notice.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { ScanResult } from '../../../src/protocol/engine';
+import { cliScan } from '../cliReference';
 import { partTimeLimitMs, runPart, type Tally } from './part';
 import { repoRoot } from './paths';
 import { openSession, waitForWorkbench, type Session } from './session';
 
 const PART_TIME_LIMIT_MS = partTimeLimitMs(6 * 60_000);
 const ROWS_COMPARED = 8;
-
-/** The CLI's ranking of the workspace's files: the reference the panel must show. */
-function cliRanking(workspace: string, outDir: string): ScanResult {
-  const out = join(outDir, 'cli.json');
-  const run = spawnSync(
-    process.execPath,
-    [join(repoRoot, 'dist/cli.js'), 'scan', '--task', 'labels', '--data', join(workspace, 'images'), '--model', join(workspace, 'model.onnx'), '--no-cache', '--out', out],
-    { cwd: outDir, encoding: 'utf8', timeout: 300_000 },
-  );
-  assert.equal(run.status, 0, `CLI failed:\n${run.stderr}`);
-  return JSON.parse(readFileSync(out, 'utf8')) as ScanResult;
-}
 
 /**
  * Runs a command from the palette. Commands appear only once the extension host
@@ -96,7 +83,13 @@ async function check(tally: Tally, name: string, body: () => Promise<void>): Pro
 runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
   const session: Session = await openSession({ name: 'ui' });
   const { page, work } = session;
-  const cli = cliRanking(work.workspace, mkdtempSync(join(work.tmpDir, 'cli-')));
+  // The reference the panel must show: the CLI's ranking of the same files.
+  const cli = cliScan(
+    join(repoRoot, 'dist/cli.js'),
+    join(work.workspace, 'images'),
+    join(work.workspace, 'model.onnx'),
+    mkdtempSync(join(work.tmpDir, 'cli-')),
+  );
   const results = page.frameLocator('iframe.webview').frameLocator('#active-frame');
   const rows = results.locator('.result-row');
 
@@ -108,7 +101,10 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
 
     await check(tally, 'F1 → "MARGIN: Find Label Issues" opens the results panel', async () => {
       await runFromPalette(page, 'MARGIN: Find Label Issues');
-      await page.locator('.tab', { hasText: 'MARGIN: Label Issues' }).first().waitFor({ state: 'visible', timeout: 120_000 });
+      await page
+        .locator('.tab', { hasText: 'MARGIN: Label Issues' })
+        .first()
+        .waitFor({ state: 'visible', timeout: 120_000 });
       await rows.first().waitFor({ state: 'visible', timeout: 120_000 });
     });
 
@@ -120,10 +116,19 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
         // rank, thumbnail (no text), sample, given, suggested, score
         assert.deepEqual(
           cells.map((text) => text.trim()),
-          [String(expected.rank), '', expected.id, expected.label ?? '', expected.suggested ?? '', expected.score.toFixed(3)],
+          [
+            String(expected.rank),
+            '',
+            expected.id,
+            expected.label ?? '',
+            expected.suggested ?? '',
+            expected.score.toFixed(3),
+          ],
           `row ${position + 1}`,
         );
-        const loaded = await row.locator('img').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth === 28);
+        const loaded = await row
+          .locator('img')
+          .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth === 28);
         assert.ok(loaded, `row ${position + 1}: the 28×28 thumbnail did not load`);
       }
       console.log(`    screenshot: ${await session.screenshot('results-panel')}`);
@@ -144,7 +149,9 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
 
     await check(tally, '"MARGIN: Explain Prediction" says it is not available yet', async () => {
       await runFromPalette(page, 'MARGIN: Explain Prediction');
-      const notice = page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'not available yet' });
+      const notice = page.locator('.notifications-toasts .notification-list-item-message', {
+        hasText: 'not available yet',
+      });
       await notice.first().waitFor({ state: 'visible', timeout: 30_000 });
     });
   } catch (error) {

@@ -51,7 +51,12 @@ const chromiumArgs = [
 ];
 
 /** The workbench URL: `folder` opens the workspace, `payload` tells it how to load the extension. */
-export function workbenchUrl(origin: string, port: number, workspace: string, extensionTestsPath?: string): string {
+export function workbenchUrl(
+  origin: string,
+  port: number,
+  workspace: string,
+  extensionTestsPath?: string,
+): string {
   // The workbench resolves these paths on the server side, so they must be vscode-remote URIs.
   const remote = (path: string) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload: [string, string][] = [['extensionDevelopmentPath', remote(extensionPath)]];

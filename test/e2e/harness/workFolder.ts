@@ -57,7 +57,14 @@ export async function prepareWorkFolder(): Promise<WorkFolder> {
   // Each part starts from scratch: no cached results, no restored editors.
   await rm(profile, { recursive: true, force: true });
   await rm(work.workspace, { recursive: true, force: true });
-  for (const dir of [work.xdgConfigHome, work.xdgDataHome, work.tmpDir, work.extensionsDir, work.workspace, work.artifacts]) {
+  for (const dir of [
+    work.xdgConfigHome,
+    work.xdgDataHome,
+    work.tmpDir,
+    work.extensionsDir,
+    work.workspace,
+    work.artifacts,
+  ]) {
     await mkdir(dir, { recursive: true });
   }
   await mkdir(join(work.userDataDir, 'User'), { recursive: true });

@@ -18,13 +18,16 @@ describe('MARGIN commands', () => {
 
   it('registers the five commands of the manifest, in the MARGIN category', async () => {
     const { extension } = await activatedApi();
-    const manifest = extension.packageJSON as { contributes: { commands: { command: string; category: string }[] } };
+    const manifest = extension.packageJSON as {
+      contributes: { commands: { command: string; category: string }[] };
+    };
     const declared = manifest.contributes.commands.filter((entry) => SCAN_COMMANDS.includes(entry.command));
     assert.deepEqual(declared.map((entry) => entry.command).sort(), [...SCAN_COMMANDS].sort());
     assert.ok(declared.every((entry) => entry.category === 'MARGIN'));
 
     const registered = new Set(await vscode.commands.getCommands(true));
-    for (const command of [...SCAN_COMMANDS, 'margin.showLog']) assert.ok(registered.has(command), `${command} is not registered`);
+    for (const command of [...SCAN_COMMANDS, 'margin.showLog'])
+      assert.ok(registered.has(command), `${command} is not registered`);
   });
 
   for (const command of SCAN_COMMANDS.slice(1)) {

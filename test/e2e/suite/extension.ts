@@ -6,7 +6,10 @@ import type { MarginLensApi } from '../../../src/extension/api';
 
 export const EXTENSION_ID = 'margin-lens.margin-lens';
 
-export async function activatedApi(): Promise<{ extension: vscode.Extension<MarginLensApi>; api: MarginLensApi }> {
+export async function activatedApi(): Promise<{
+  extension: vscode.Extension<MarginLensApi>;
+  api: MarginLensApi;
+}> {
   const extension = vscode.extensions.getExtension<MarginLensApi>(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
   const api = await extension.activate();

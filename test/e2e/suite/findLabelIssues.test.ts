@@ -5,36 +5,14 @@
  * labels must come out on top, and the results panel must be open.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ScanResult } from '../../../src/protocol/engine';
+import { flippedIds } from '../../support/truthFiles';
+import { cliScan } from '../cliReference';
 import { activatedApi, exampleFile, workspaceRoot } from './extension';
-
-/** The CLI's JSON for the same dataset and model, computed in a separate process without cache. */
-function cliResult(extensionPath: string, data: string, model: string): ScanResult {
-  const out = mkdtempSync(join(tmpdir(), 'margin-e2e-cli-'));
-  try {
-    const run = spawnSync(
-      process.execPath,
-      [join(extensionPath, 'dist', 'cli.js'), 'scan', '--task', 'labels', '--data', data, '--model', model, '--no-cache', '--out', join(out, 'r.json')],
-      { cwd: out, encoding: 'utf8', timeout: 300_000, // In desktop VS Code the host's execPath is Electron: ask it to act as Node.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? out, ELECTRON_RUN_AS_NODE: '1' } },
-    );
-    assert.equal(run.status, 0, `CLI failed:\n${run.stderr}`);
-    return JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as ScanResult;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
-function flippedIds(truthCsv: string): Set<string> {
-  const [, ...rows] = readFileSync(truthCsv, 'utf8').trim().split('\n');
-  // id,given_label,true_label,flipped (ids are class/file.png: no commas or quotes)
-  return new Set(rows.map((row) => row.split(',')).filter((cells) => cells[3] === '1').map((cells) => cells[0]));
-}
 
 describe('MARGIN: Find Label Issues (in the extension host)', function () {
   this.timeout(300_000);
@@ -49,7 +27,17 @@ describe('MARGIN: Find Label Issues (in the extension host)', function () {
       model: 'model.onnx',
     }))!;
     assert.ok(result, 'the command returned no result');
-    cli = cliResult(extension.extensionPath, join(root, 'images'), join(root, 'model.onnx'));
+    const out = mkdtempSync(join(tmpdir(), 'margin-e2e-cli-'));
+    try {
+      cli = cliScan(
+        join(extension.extensionPath, 'dist', 'cli.js'),
+        join(root, 'images'),
+        join(root, 'model.onnx'),
+        out,
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('scans every image of the workspace dataset with the workspace model', () => {
@@ -68,7 +56,10 @@ describe('MARGIN: Find Label Issues (in the extension host)', function () {
       assert.equal(ours.id, theirs.id, `rank ${rank + 1}`);
       assert.equal(ours.label, theirs.label);
       assert.equal(ours.suggested, theirs.suggested);
-      assert.ok(Math.abs(ours.score - theirs.score) <= 1e-9 * Math.max(1, Math.abs(theirs.score)), `score at rank ${rank + 1}`);
+      assert.ok(
+        Math.abs(ours.score - theirs.score) <= 1e-9 * Math.max(1, Math.abs(theirs.score)),
+        `score at rank ${rank + 1}`,
+      );
     }
   });
 
@@ -90,14 +81,21 @@ describe('MARGIN: Find Label Issues (in the extension host)', function () {
       payload.rows.slice(0, 10).map((row) => [row.rank, row.id, row.label, row.suggested]),
       result.samples.slice(0, 10).map((sample) => [sample.rank, sample.id, sample.label, sample.suggested]),
     );
-    assert.ok(payload.rows.every((row) => row.openable && row.thumbnail?.includes('images')), 'every row has a thumbnail and opens a file');
+    assert.ok(
+      payload.rows.every((row) => row.openable && row.thumbnail?.includes('images')),
+      'every row has a thumbnail and opens a file',
+    );
 
     // The workbench tells the extension host about tabs asynchronously: poll briefly.
     const resultsTab = () =>
       vscode.window.tabGroups.all
         .flatMap((group) => group.tabs)
-        .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('margin.results'));
-    for (let waited = 0; !resultsTab() && waited < 10_000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+        .find(
+          (tab) =>
+            tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('margin.results'),
+        );
+    for (let waited = 0; !resultsTab() && waited < 10_000; waited += 100)
+      await new Promise((done) => setTimeout(done, 100));
     const panel = resultsTab();
     const labels = vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
     assert.ok(panel, `no MARGIN results tab among: ${labels.join(', ')}`);

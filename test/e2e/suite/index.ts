@@ -14,7 +14,9 @@ import { SUITE_START_MARKER } from '../harness/automationLog';
 export function run(): Promise<void> {
   console.log(SUITE_START_MARKER);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: SpecWithSummary });
-  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+  for (const file of readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(join(__dirname, file));
   }
   return new Promise((resolve, reject) => {
