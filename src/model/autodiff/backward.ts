@@ -1,0 +1,272 @@
+/**
+ * The backward-graph builder: from a model, the tensor to differentiate
+ * (`of`) and the tensor to differentiate with respect to (`wrt`), a new ONNX
+ * model that computes the forward pass and the vector–Jacobian product
+ * d(Σ upstream · of)/d wrt as ordinary ONNX nodes, which onnxruntime runs
+ * natively and batched.
+ *
+ * Reverse-mode differentiation over the node list (ONNX graphs are
+ * topologically sorted): only nodes on a path from `wrt` to `of` get a rule;
+ * integer shape arithmetic is never differentiated and, where its value does
+ * not follow the batch, is folded to constants. Under DeepLIFT the model also
+ * holds a copy of the forward pass on the reference input, and the
+ * nonlinearity hook turns local derivatives into multipliers.
+ */
+import { InputError } from '../../core/errors';
+import { encodeModel, graphOf, onnx, tensorType } from '../onnxGraph';
+import { toNumber } from '../session';
+import { GraphEmitter } from './emitter';
+import { BATCH, inputDependents, type ForwardFacts, type TensorFacts } from './forwardFacts';
+import type { RuleContext } from './ruleContext';
+import { BACKWARD_RULES } from './rules';
+import { UnsupportedOpError, type NonlinearityRule } from './types';
+
+const T = onnx.TensorProto.DataType;
+/** ScatterElements with reduction "add" (MaxPool's adjoint) needs opset 16. */
+const MIN_BACKWARD_OPSET = 16;
+const MIN_MODEL_OPSET = 13;
+/** Below this |Δx|, DeepLIFT multipliers fall back to the local derivative. */
+const DEEPLIFT_EPSILON = 1e-7;
+
+export interface BackwardSpec {
+  /** The tensor to differentiate (the logits, or a hidden layer). */
+  of: string;
+  /** The tensor to differentiate with respect to; default the model input. */
+  wrt?: string;
+  rule: NonlinearityRule;
+}
+
+export interface BackwardModel {
+  bytes: Uint8Array;
+  /** Graph input fed with x0 under DeepLIFT. */
+  referenceInput?: string;
+  /** Graph input fed with the upstream gradient (shaped like `of`). */
+  upstreamInput: string;
+  /** Graph output holding d(Σ upstream · of)/d wrt. */
+  gradOutput: string;
+  /** Graph output holding `of` (and its reference value under DeepLIFT). */
+  ofOutput: string;
+  referenceOfOutput?: string;
+}
+
+export function buildBackwardModel(path: string, proto: onnx.ModelProto, facts: ForwardFacts, spec: BackwardSpec): BackwardModel {
+  const graph = graphOf(proto);
+  const opset = defaultOpset(proto);
+  if (opset < MIN_MODEL_OPSET) {
+    throw new InputError(path, `uses ONNX opset ${opset}; gradients need opset ${MIN_MODEL_OPSET} or later (re-export the model)`);
+  }
+  const inputName = facts.inputName;
+  const wrt = spec.wrt ?? inputName;
+  const factsOf = (name: string): TensorFacts => {
+    const found = facts.tensors.get(name);
+    if (!found) throw new InputError(path, `has no tensor named "${name}"`);
+    return found;
+  };
+  factsOf(spec.of);
+  factsOf(wrt);
+
+  const original = graph.node as onnx.NodeProto[];
+  const forward = original.map(cloneNode);
+  const copyOf = new Map<onnx.INodeProto, onnx.INodeProto>(original.map((n, i) => [n, forward[i]]));
+  const isFloat = (name: string) => facts.tensors.get(name)?.elemType === T.FLOAT;
+
+  // Tensors that carry gradient from wrt, and tensors `of` depends on.
+  const fromWrt = new Set([wrt]);
+  for (const node of original) {
+    if (node.input.some((i) => fromWrt.has(i))) for (const o of node.output) if (o && isFloat(o)) fromWrt.add(o);
+  }
+  if (!fromWrt.has(spec.of)) throw new InputError(path, `tensor "${spec.of}" does not depend on "${wrt}"`);
+  const toOf = new Set([spec.of]);
+  for (let i = original.length - 1; i >= 0; i--) {
+    if (original[i].output.some((o) => toOf.has(o))) for (const name of original[i].input) toOf.add(name);
+  }
+
+  const dependent = inputDependents(graph, inputName);
+  const reference = (name: string) => (spec.rule !== 'gradient' && dependent.has(name) ? `${name}__ref` : name);
+  const e = new GraphEmitter('grad');
+  const shapes = new Map<string, string>();
+  let current: onnx.NodeProto = original[0];
+
+  const context: RuleContext = {
+    e,
+    rule: spec.rule,
+    dims: (name) => factsOf(name).dims,
+    elemType: (name) => factsOf(name).elemType,
+    value: (name) => factsOf(name).value,
+    reference,
+    variable: (name) => dependent.has(name),
+    shapeOf(name) {
+      const dims = factsOf(name).dims;
+      if (!dims.includes(BATCH)) return e.int64s(dims);
+      let shape = shapes.get(name);
+      if (!shape) shapes.set(name, (shape = e.op('Shape', [name])));
+      return shape;
+    },
+    extraOutput(node, index) {
+      const copy = copyOf.get(node as onnx.NodeProto)!;
+      while (copy.output!.length <= index) copy.output!.push('');
+      if (!copy.output![index]) copy.output![index] = `${copy.output![0]}__out${index}`;
+      return copy.output![index];
+    },
+    nonlinearity(x, y, g, localDerivative) {
+      if (spec.rule === 'gradient') return e.op('Mul', [g, localDerivative()]);
+      const deltaX = e.op('Sub', [x, reference(x)]);
+      const deltaY = e.op('Sub', [y, reference(y)]);
+      const moved = e.op('Greater', [e.op('Abs', [deltaX]), e.scalar(DEEPLIFT_EPSILON)]);
+      const ratio = e.op('Div', [deltaY, e.op('Where', [moved, deltaX, e.scalar(1)])]);
+      return e.op('Mul', [g, e.op('Where', [moved, ratio, localDerivative()])]);
+    },
+    unsupported(detail) {
+      throw new UnsupportedOpError(path, current.opType, current.name || current.output[0], detail);
+    },
+  };
+  if (spec.rule === 'reveal-cancel') {
+    throw new InputError(path, 'the DeepLIFT RevealCancel rule is not available yet; use the Rescale rule (--rule rescale)');
+  }
+
+  // Reverse sweep: sum each tensor's gradient contributions, then apply its producer's rule.
+  const contributions = new Map<string, string[]>();
+  const upstreamInput = `${spec.of}__upstream`;
+  contributions.set(spec.of, [upstreamInput]);
+  const gradientOf = (name: string): string | undefined => {
+    const parts = contributions.get(name);
+    if (!parts || parts.length === 0) return undefined;
+    if (parts.length > 1) contributions.set(name, [e.op('Sum', parts)]);
+    return contributions.get(name)![0];
+  };
+  for (let i = original.length - 1; i >= 0; i--) {
+    const node = original[i];
+    if (!node.output.some((o) => fromWrt.has(o) && toOf.has(o))) continue;
+    const gradOutputs = node.output.map((o) => (fromWrt.has(o) ? gradientOf(o) : undefined));
+    if (gradOutputs.every((g) => g === undefined)) continue;
+    current = node;
+    const rule = BACKWARD_RULES[node.opType];
+    if (!rule) throw new UnsupportedOpError(path, node.opType, node.name || node.output[0]);
+    const needs = node.input.map((name) => name !== '' && fromWrt.has(name));
+    const gradInputs = rule(context, node, gradOutputs, needs);
+    node.input.forEach((name, k) => {
+      const g = gradInputs[k];
+      if (needs[k] && g) contributions.set(name, [...(contributions.get(name) ?? []), g]);
+    });
+  }
+  const gradWrt = gradientOf(wrt);
+  if (!gradWrt) throw new InputError(path, `no gradient reaches "${wrt}" from "${spec.of}"`);
+
+  const gradOutput = `${wrt}__grad`;
+  e.nodes.push({ opType: 'Identity', input: [gradWrt], output: [gradOutput], name: gradOutput });
+  const referenceNodes = spec.rule === 'gradient' ? [] : referencePass(original, dependent, reference);
+  const symbolic = (dims: number[]) => dims.map((d) => (d === BATCH ? 'batch' : d));
+  const inputValue = (name: string) => ({ name, type: tensorType(T.FLOAT, symbolic(factsOf(inputName).dims)) });
+  const outputs = [
+    { name: spec.of, type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) },
+    { name: gradOutput, type: tensorType(T.FLOAT, symbolic(factsOf(wrt).dims)) },
+  ];
+  const inputs = [inputValue(inputName), { name: upstreamInput, type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) }];
+  if (spec.rule !== 'gradient') {
+    inputs.push(inputValue(reference(inputName)));
+    outputs.push({ name: reference(spec.of), type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) });
+  }
+
+  const folded = foldShapeArithmetic([...forward, ...referenceNodes], facts, dependent);
+  const nodes = pruneDeadNodes(
+    [...folded.nodes, ...e.nodes],
+    outputs.map((o) => o.name),
+  );
+  const used = new Set(nodes.flatMap((n) => n.input ?? []));
+  const model: onnx.IModelProto = {
+    irVersion: Math.max(toNumber((proto.irVersion as number) ?? 7), 8),
+    producerName: 'margin-lens autodiff',
+    opsetImport: [
+      { domain: '', version: Math.max(opset, MIN_BACKWARD_OPSET) },
+      ...proto.opsetImport.filter((o) => o.domain && o.domain !== 'ai.onnx'),
+    ],
+    graph: {
+      name: `${graph.name || 'model'}_backward`,
+      node: nodes,
+      initializer: [...graph.initializer, ...folded.initializers, ...e.initializers].filter((t) => used.has(t.name ?? '')),
+      input: inputs,
+      output: outputs,
+    },
+  };
+  return {
+    bytes: encodeModel(model),
+    upstreamInput,
+    gradOutput,
+    ofOutput: spec.of,
+    referenceInput: spec.rule === 'gradient' ? undefined : reference(inputName),
+    referenceOfOutput: spec.rule === 'gradient' ? undefined : reference(spec.of),
+  };
+}
+
+function defaultOpset(proto: onnx.ModelProto): number {
+  const entry = proto.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
+  return entry ? toNumber(entry.version as number) : 1;
+}
+
+function cloneNode(node: onnx.NodeProto): onnx.INodeProto {
+  return { ...node, input: [...node.input], output: [...node.output], attribute: node.attribute };
+}
+
+/** The forward nodes that depend on the input, again, on the reference input (tensor names suffixed). */
+function referencePass(
+  original: onnx.NodeProto[],
+  dependent: Set<string>,
+  reference: (name: string) => string,
+): onnx.INodeProto[] {
+  return original
+    .filter((n) => n.input.some((i) => dependent.has(i)))
+    .map((n) => ({
+      ...cloneNode(n),
+      name: `${n.name || n.output[0]}__ref`,
+      input: n.input.map(reference),
+      // Optional outputs (Dropout's mask) are not needed on the reference pass.
+      output: n.output.map((o, k) => (k === 0 ? reference(o) : '')),
+    }));
+}
+
+/**
+ * Integer tensors computed from the input's shape whose value does not follow
+ * the batch size (Shape→Gather→Unsqueeze→Concat chains) become initializers.
+ */
+function foldShapeArithmetic(
+  nodes: onnx.INodeProto[],
+  facts: ForwardFacts,
+  dependent: Set<string>,
+): { nodes: onnx.INodeProto[]; initializers: onnx.ITensorProto[] } {
+  const initializers: onnx.ITensorProto[] = [];
+  const kept = nodes.filter((node) => {
+    const outputs = (node.output ?? []).filter(Boolean);
+    const foldable =
+      (node.input ?? []).some((i) => dependent.has(i)) &&
+      outputs.length > 0 &&
+      outputs.every((o) => {
+        const f = facts.tensors.get(o);
+        return f && f.elemType === T.INT64 && f.value !== undefined;
+      });
+    if (!foldable) return true;
+    for (const o of outputs) {
+      const f = facts.tensors.get(o)!;
+      initializers.push({
+        name: o,
+        dataType: T.INT64,
+        dims: f.dims,
+        rawData: new Uint8Array(BigInt64Array.from(f.value!, (v) => BigInt(v)).buffer),
+      });
+    }
+    return false;
+  });
+  return { nodes: kept, initializers };
+}
+
+/** Nodes that contribute to the outputs, in their original order. */
+function pruneDeadNodes(nodes: onnx.INodeProto[], outputs: string[]): onnx.INodeProto[] {
+  const needed = new Set(outputs);
+  const keep = new Array<boolean>(nodes.length).fill(false);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if ((nodes[i].output ?? []).some((o) => needed.has(o))) {
+      keep[i] = true;
+      for (const name of nodes[i].input ?? []) needed.add(name);
+    }
+  }
+  return nodes.filter((_, i) => keep[i]);
+}

@@ -1,0 +1,56 @@
+/**
+ * Gradients of ONNX classifiers in Node: `openGradientModel` learns the
+ * model's static shapes, builds the backward graph of its logits (so an
+ * unsupported op is reported at once, naming op and node) and returns a
+ * GradientModel whose VJPs run in onnxruntime.
+ */
+import { InputError } from '../../core/errors';
+import { graphOf, type onnx } from '../onnxGraph';
+import { openModel } from '../session';
+import { loadModelConfig } from '../sidecar';
+import { learnForwardFacts } from './forwardFacts';
+import { OnnxGradientModel } from './gradientModel';
+import type { GradientModel } from './types';
+
+export { UnsupportedOpError } from './types';
+export type { GradientModel, DifferentiableTensor, NonlinearityRule } from './types';
+export { buildBackwardModel } from './backward';
+export { learnForwardFacts } from './forwardFacts';
+
+export interface GradientModelOptions {
+  /** The tensor holding the logits; default the sidecar's `logits`, else the first output. */
+  logits?: string;
+  /** Samples per onnxruntime run (default 64). */
+  batchSize?: number;
+}
+
+export async function openGradientModel(path: string, options: GradientModelOptions = {}): Promise<GradientModel> {
+  const model = await openModel(path);
+  const config = await loadModelConfig(path, model.info);
+  const logits = options.logits ?? config.logits;
+  const inputName = model.info.inputs[0].name;
+  const facts = await learnForwardFacts(path, model.proto, inputName);
+  if (!facts.tensors.has(logits)) throw new InputError(path, `has no tensor "${logits}" to use as the logits`);
+  const gradientModel = new OnnxGradientModel(model, facts, logits, hiddenLayers(model.proto, facts, inputName, logits), options.batchSize ?? 64);
+  await gradientModel.prepare(logits, 'gradient');
+  return gradientModel;
+}
+
+/** Float node outputs between the input and the logits, in graph order (candidate layers for DANCE). */
+function hiddenLayers(
+  proto: Parameters<typeof graphOf>[0],
+  facts: Awaited<ReturnType<typeof learnForwardFacts>>,
+  inputName: string,
+  logits: string,
+): string[] {
+  const names: string[] = [];
+  for (const node of graphOf(proto).node as onnx.NodeProto[]) {
+    for (const output of node.output) {
+      const f = facts.tensors.get(output);
+      if (output && output !== logits && output !== inputName && f && f.elemType === 1 && f.value === undefined && f.dims.length > 1) {
+        names.push(output);
+      }
+    }
+  }
+  return names;
+}
