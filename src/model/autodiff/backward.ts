@@ -219,8 +219,7 @@ function referencePass(
       ...cloneNode(n),
       name: `${n.name || n.output[0]}__ref`,
       input: n.input.map(reference),
-      // Optional outputs (Dropout's mask) are not needed on the reference pass.
-      output: n.output.map((o, k) => (k === 0 ? reference(o) : '')),
+      output: n.output.map((o) => (o ? reference(o) : '')),
     }));
 }
 

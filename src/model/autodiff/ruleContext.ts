@@ -67,3 +67,13 @@ export function hasBatch(dims: number[]): boolean {
 export function normalizeAxis(axis: number, rank: number): number {
   return axis < 0 ? axis + rank : axis;
 }
+
+/**
+ * The factor a bilinear op (Mul, MatMul) takes from its other operand: the
+ * operand itself, or under DeepLIFT the mean of its two passes, which splits
+ * Δ(ab) = ½(b + b₀)·Δa + ½(a + a₀)·Δb exactly.
+ */
+export function operandFactor(c: RuleContext, tensor: string): string {
+  if (c.rule === 'gradient' || !c.variable(tensor)) return tensor;
+  return c.e.op('Mul', [c.e.op('Add', [tensor, c.reference(tensor)]), c.e.scalar(0.5)]);
+}

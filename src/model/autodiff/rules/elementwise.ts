@@ -5,7 +5,7 @@
  * the exact symmetric split of Δ(ab) and Δ(a/b) under DeepLIFT.
  */
 import { attrFloat } from '../emitter';
-import { unbroadcast, type BackwardRule, type RuleContext } from '../ruleContext';
+import { operandFactor, unbroadcast, type BackwardRule, type RuleContext } from '../ruleContext';
 import type { onnx } from '../../onnxGraph';
 
 type Node = onnx.INodeProto;
@@ -14,11 +14,6 @@ function inputsOf(node: Node): string[] {
   return (node.input ?? []) as string[];
 }
 
-/** The factor a product's other operand contributes: itself, or under DeepLIFT the mean of its two passes. */
-function operandFactor(c: RuleContext, tensor: string): string {
-  if (c.rule === 'gradient' || !c.variable(tensor)) return tensor;
-  return c.e.op('Mul', [c.e.op('Add', [tensor, c.reference(tensor)]), c.e.scalar(0.5)]);
-}
 
 const add: BackwardRule = (c, node, [g], needs) => {
   const y = node.output![0];

@@ -6,7 +6,7 @@
  * input (or any chosen tensor) is differentiated.
  */
 import { attrFloat, attrInt, attrInts } from '../emitter';
-import { unbroadcast, type BackwardRule } from '../ruleContext';
+import { operandFactor, unbroadcast, type BackwardRule } from '../ruleContext';
 import { windowGeometry } from './convGeometry';
 
 /** Y = α·A'·B' + β·C with A' = transA ? Aᵀ : A and B' likewise. */
@@ -31,7 +31,7 @@ const gemm: BackwardRule = (c, node, [g], needs) => {
   return [needs[0] ? gA() : undefined, needs[1] ? gB() : undefined, needs[2] ? gC() : undefined];
 };
 
-/** numpy matmul on operands of rank ≥ 2: dA = g·Bᵀ, dB = Aᵀ·g, summed over broadcast batch axes. */
+/** numpy matmul on operands of rank ≥ 2: dA = g·Bᵀ, dB = Aᵀ·g, summed over broadcast batch axes (bilinear, so DeepLIFT splits it like Mul). */
 const matMul: BackwardRule = (c, node, [g], needs) => {
   const [a, b] = node.input as string[];
   const aDims = c.dims(a);
@@ -41,11 +41,11 @@ const matMul: BackwardRule = (c, node, [g], needs) => {
   const swapLast = (rank: number) => [...Array(rank - 2).keys(), rank - 1, rank - 2];
   const e = c.e;
   const gA = () => {
-    const full = e.op('MatMul', [g!, e.op('Transpose', [b], { perm: swapLast(bDims.length) })]);
+    const full = e.op('MatMul', [g!, e.op('Transpose', [operandFactor(c, b)], { perm: swapLast(bDims.length) })]);
     return unbroadcast(c, full, [...yBatch, ...aDims.slice(-2)], a);
   };
   const gB = () => {
-    const full = e.op('MatMul', [e.op('Transpose', [a], { perm: swapLast(aDims.length) }), g!]);
+    const full = e.op('MatMul', [e.op('Transpose', [operandFactor(c, a)], { perm: swapLast(aDims.length) }), g!]);
     return unbroadcast(c, full, [...yBatch, ...bDims.slice(-2)], b);
   };
   return [needs[0] ? gA() : undefined, needs[1] ? gB() : undefined];

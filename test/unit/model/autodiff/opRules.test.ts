@@ -1,0 +1,311 @@
+/**
+ * Finite-difference tests of every backward rule, on small random tensors.
+ *
+ * For random directions v and upstream vectors u, the VJP must satisfy
+ * (VJPᵤ)·v = u·(f(x + hv) − f(x − hv)) / 2h. The builder differentiates
+ * float32 graphs (onnxruntime's Conv/ConvTranspose/AveragePool kernels are
+ * float32-only), so the tolerance is argued for float32: with |f| ≲ 10,
+ * h = 4e-3 and ε(float32) ≈ 6e-8, each difference quotient carries a rounding
+ * error of about 2·6e-8·10/(2·4e-3) ≈ 1.5e-4 absolute, i.e. ≲ 1e-4 relative to
+ * the L1 scale Σ|uᵢ·(Jv)ᵢ| used below; the truncation error h²/6·|f‴| is
+ * below 1e-5 for the smooth ops. 2e-3 leaves a margin of ten. Inputs are a
+ * shuffled grid with spacing 0.02 and |v|∞ = 1, so x ± hv never crosses a
+ * kink of Relu/Clip or a tie of MaxPool, where the derivative is undefined.
+ *
+ * Under DeepLIFT's Rescale rule each op must sum to delta:
+ * Σ m ⊙ (x − x0) = Σ u ⊙ (f(x) − f(x0)).
+ */
+import { strict as assert } from 'node:assert';
+import { UnsupportedOpError } from '../../../../src/model/autodiff/types';
+import { dot, node, normals, opModel, random, spacedInput, type OpCase } from './opHarness';
+
+const H = 4e-3;
+const TOLERANCE = 2e-3;
+const BATCH = 2;
+
+function weights(name: string, dims: number[], seed: number, scale = 0.5) {
+  return { name, dims, values: normals(dims.reduce((a, b) => a * b, 1), seed, scale) };
+}
+function ints(name: string, values: number[]) {
+  return { name, dims: [values.length], values, int64: true };
+}
+// Clip bounds sit on even multiples of 0.01, between the grid values of spacedInput (odd multiples).
+function scalarConstant(name: string, value: number) {
+  return { name, dims: [], values: [value] };
+}
+
+/** Elementwise op on x. */
+function unary(op: string, attributes: Record<string, unknown> = {}, input = [3, 4]): OpCase {
+  return { input, nodes: [node(op, ['x'], ['y'], attributes)] };
+}
+
+const CASES: Record<string, OpCase> = {
+  'Conv stride 2, pads 1': {
+    input: [2, 7, 7],
+    nodes: [node('Conv', ['x', 'w', 'b'], ['y'], { strides: [2, 2], pads: [1, 1, 1, 1] })],
+    constants: [weights('w', [3, 2, 3, 3], 1), weights('b', [3], 2)],
+  },
+  'Conv dilations 2, asymmetric pads and strides': {
+    input: [2, 8, 9],
+    nodes: [node('Conv', ['x', 'w'], ['y'], { dilations: [2, 2], pads: [2, 1, 1, 0], strides: [1, 2] })],
+    constants: [weights('w', [4, 2, 3, 3], 3)],
+  },
+  'Conv group 2, stride 2 (output_padding 1)': {
+    input: [4, 6, 6],
+    nodes: [node('Conv', ['x', 'w'], ['y'], { group: 2, strides: [2, 2], pads: [1, 1, 1, 1] })],
+    constants: [weights('w', [6, 2, 3, 3], 4)],
+  },
+  'Conv depthwise, SAME_UPPER': {
+    input: [4, 5, 5],
+    nodes: [node('Conv', ['x', 'w'], ['y'], { group: 4, auto_pad: 'SAME_UPPER', strides: [2, 2] })],
+    constants: [weights('w', [4, 1, 3, 3], 5)],
+  },
+  'Conv 1-D stride 3': {
+    input: [3, 10],
+    nodes: [node('Conv', ['x', 'w'], ['y'], { strides: [3] })],
+    constants: [weights('w', [2, 3, 4], 6)],
+  },
+  'ConvTranspose stride 2, pads 1, output_padding 1': {
+    input: [3, 4, 4],
+    nodes: [node('ConvTranspose', ['x', 'w', 'b'], ['y'], { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] })],
+    constants: [weights('w', [3, 2, 3, 3], 7), weights('b', [2], 8)],
+  },
+  'ConvTranspose group 3': {
+    input: [3, 3, 3],
+    nodes: [node('ConvTranspose', ['x', 'w'], ['y'], { group: 3, strides: [2, 2] })],
+    constants: [weights('w', [3, 2, 2, 2], 9)],
+  },
+  'Gemm transB, alpha, beta, broadcast bias': {
+    input: [6],
+    nodes: [node('Gemm', ['x', 'w', 'c'], ['y'], { transB: 1, alpha: 0.7, beta: 1.3 })],
+    constants: [weights('w', [5, 6], 10), weights('c', [5], 11)],
+  },
+  'Gemm transA (input as A)': {
+    input: [6],
+    nodes: [node('Transpose', ['x'], ['xt'], { perm: [1, 0] }), node('Gemm', ['xt', 'w'], ['y'], { transA: 1 })],
+    constants: [weights('w', [6, 5], 12)],
+  },
+  'Gemm input as B, transB': {
+    input: [6],
+    nodes: [node('Gemm', ['w', 'x'], ['yt'], { transB: 1, alpha: 2.0 }), node('Transpose', ['yt'], ['y'], { perm: [1, 0] })],
+    constants: [weights('w', [5, 6], 13)],
+  },
+  'Gemm input as B': {
+    input: [6],
+    nodes: [
+      node('Transpose', ['x'], ['xt'], { perm: [1, 0] }),
+      node('Gemm', ['w', 'xt'], ['yt']),
+      node('Transpose', ['yt'], ['y'], { perm: [1, 0] }),
+    ],
+    constants: [weights('w', [5, 6], 14)],
+  },
+  'MatMul 3-D × 2-D': {
+    input: [3, 4],
+    nodes: [node('MatMul', ['x', 'w'], ['y'])],
+    constants: [weights('w', [4, 5], 15)],
+  },
+  'MatMul of two input-dependent operands': {
+    input: [3, 4],
+    nodes: [node('Transpose', ['x'], ['xt'], { perm: [0, 2, 1] }), node('MatMul', ['x', 'xt'], ['y'])],
+  },
+  'MatMul with broadcast batch axes': {
+    input: [3, 4],
+    nodes: [node('Unsqueeze', ['x', 'axis1'], ['x4']), node('MatMul', ['x4', 'w'], ['y'])],
+    constants: [ints('axis1', [1]), weights('w', [2, 4, 5], 16)],
+  },
+  'Add, Sub, Mul, Div with broadcasting between input-dependent operands': {
+    input: [3, 4],
+    nodes: [
+      node('ReduceMean', ['x'], ['m'], { axes: [2], keepdims: 1 }),
+      node('Mul', ['x', 'm'], ['p']),
+      node('Exp', ['m'], ['e']),
+      node('Add', ['e', 'one'], ['d']),
+      node('Div', ['p', 'd'], ['q']),
+      node('Sub', ['q', 'm'], ['r']),
+      node('Add', ['r', 'c'], ['y']),
+    ],
+    constants: [scalarConstant('one', 1), weights('c', [4], 17)],
+  },
+  'Mul and Div by constants with broadcasting': {
+    input: [3, 4],
+    nodes: [node('Mul', ['x', 'a'], ['p']), node('Div', ['p', 'b'], ['q']), node('Sub', ['c', 'q'], ['y'])],
+    constants: [weights('a', [3, 1], 18), { name: 'b', dims: [4], values: [1.5, -2, 3, 0.5] }, weights('c', [1, 1], 19)],
+  },
+  Relu: unary('Relu'),
+  'LeakyRelu alpha 0.2': unary('LeakyRelu', { alpha: 0.2 }),
+  'Clip min/max': {
+    input: [3, 4],
+    nodes: [node('Clip', ['x', 'lo', 'hi'], ['y'])],
+    constants: [scalarConstant('lo', -0.06), scalarConstant('hi', 0.08)],
+  },
+  'Clip min only': { input: [3, 4], nodes: [node('Clip', ['x', 'lo'], ['y'])], constants: [scalarConstant('lo', 0.04)] },
+  Sigmoid: unary('Sigmoid'),
+  Tanh: unary('Tanh'),
+  Exp: unary('Exp'),
+  Softplus: unary('Softplus'),
+  Abs: unary('Abs'),
+  Neg: unary('Neg'),
+  'Log and Sqrt of positive values': {
+    input: [3, 4],
+    nodes: [node('Add', ['x', 'one'], ['p']), node('Log', ['p'], ['l']), node('Sqrt', ['p'], ['s']), node('Add', ['l', 's'], ['y'])],
+    constants: [scalarConstant('one', 1)],
+  },
+  'Softmax axis 1': unary('Softmax', { axis: 1 }),
+  'Softmax last axis': unary('Softmax', { axis: -1 }),
+  'LogSoftmax last axis': unary('LogSoftmax', { axis: -1 }),
+  'MaxPool 3×3 stride 2 pads 1 (overlapping windows)': unary('MaxPool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, [2, 7, 7]),
+  'MaxPool 2×2': unary('MaxPool', { kernel_shape: [2, 2], strides: [2, 2] }, [2, 6, 6]),
+  'MaxPool ceil_mode': unary('MaxPool', { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 }, [1, 5, 5]),
+  'MaxPool dilations 2': unary('MaxPool', { kernel_shape: [2, 2], dilations: [2, 2] }, [1, 6, 6]),
+  'AveragePool pads 1, count_include_pad 0': unary('AveragePool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, [2, 7, 7]),
+  'AveragePool pads 1, count_include_pad 1': unary(
+    'AveragePool',
+    { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1 },
+    [2, 7, 7],
+  ),
+  'AveragePool 2×2 stride 1 (overlapping)': unary('AveragePool', { kernel_shape: [2, 2] }, [2, 5, 5]),
+  GlobalAveragePool: unary('GlobalAveragePool', {}, [3, 4, 5]),
+  'BatchNormalization (inference)': {
+    input: [3, 4, 4],
+    nodes: [node('BatchNormalization', ['x', 's', 'b', 'mu', 'var'], ['y'], { epsilon: 1e-3 })],
+    constants: [weights('s', [3], 20), weights('b', [3], 21), weights('mu', [3], 22), { name: 'var', dims: [3], values: [0.5, 2, 0.1] }],
+  },
+  'Flatten axis 1': unary('Flatten', { axis: 1 }, [2, 3, 4]),
+  'Reshape with a 0 (copy) dimension': {
+    input: [2, 6],
+    nodes: [node('Reshape', ['x', 'shape'], ['r']), node('Mul', ['r', 'r'], ['y'])],
+    constants: [ints('shape', [0, 3, 4])],
+  },
+  'Squeeze and Unsqueeze': {
+    input: [1, 4],
+    nodes: [node('Squeeze', ['x', 'a1'], ['s']), node('Unsqueeze', ['s', 'a2'], ['u']), node('Tanh', ['u'], ['y'])],
+    constants: [ints('a1', [1]), ints('a2', [2])],
+  },
+  'Transpose perm [0, 2, 3, 1]': unary('Transpose', { perm: [0, 2, 3, 1] }, [2, 3, 4]),
+  'Concat of the input with a function of it': {
+    input: [2, 3],
+    nodes: [node('Sigmoid', ['x'], ['s']), node('Concat', ['x', 's'], ['y'], { axis: 1 })],
+  },
+  'Split, one output unused': {
+    input: [3, 4],
+    nodes: [node('Split', ['x', 'sizes'], ['a', 'b'], { axis: 1 }), node('Tanh', ['b'], ['y'])],
+    constants: [ints('sizes', [1, 2])],
+  },
+  'Split, both outputs used': {
+    input: [3, 4],
+    nodes: [node('Split', ['x', 'sizes'], ['a', 'b'], { axis: 2 }), node('Mul', ['a', 'b'], ['y'])],
+    constants: [ints('sizes', [2, 2])],
+  },
+  'Pad constant': {
+    input: [3, 4],
+    nodes: [node('Pad', ['x', 'pads', 'value'], ['y'])],
+    constants: [ints('pads', [0, 1, 0, 0, 2, 1]), scalarConstant('value', 0.5)],
+  },
+  'Slice with negative end': {
+    input: [3, 5],
+    nodes: [node('Slice', ['x', 'starts', 'ends', 'axes'], ['y'])],
+    constants: [ints('starts', [1, 0]), ints('ends', [3, -1]), ints('axes', [1, 2])],
+  },
+  Expand: {
+    input: [1, 4],
+    nodes: [node('Expand', ['x', 'shape'], ['y'])],
+    constants: [ints('shape', [1, 3, 4])],
+  },
+  'Identity, Dropout (inference), float Cast': {
+    input: [3, 4],
+    nodes: [node('Identity', ['x'], ['i']), node('Dropout', ['i'], ['d', 'mask']), node('Cast', ['d'], ['c'], { to: 1 }), node('Tanh', ['c'], ['y'])],
+  },
+  'ReduceSum keepdims 0': {
+    input: [3, 4],
+    nodes: [node('ReduceSum', ['x', 'axes'], ['y'], { keepdims: 0 })],
+    constants: [ints('axes', [2])],
+  },
+  'ReduceMean over two axes': unary('ReduceMean', { axes: [1, 2], keepdims: 0 }, [3, 4]),
+  'Sum of three branches (gradient accumulation)': {
+    input: [3, 4],
+    nodes: [node('Relu', ['x'], ['r']), node('Neg', ['x'], ['n']), node('Sum', ['x', 'r', 'n'], ['s']), node('Mul', ['s', 'x'], ['y'])],
+  },
+  'Shape arithmetic feeding a Reshape (view(x.size(0), -1))': {
+    input: [2, 3, 2],
+    nodes: [
+      node('Shape', ['x'], ['shape']),
+      node('Gather', ['shape', 'zero'], ['n'], { axis: 0 }),
+      node('Unsqueeze', ['n', 'axis0'], ['n1']),
+      node('Concat', ['n1', 'minus1'], ['target'], { axis: 0 }),
+      node('Reshape', ['x', 'target'], ['flat']),
+      node('Gemm', ['flat', 'w'], ['y'], { transB: 1 }),
+    ],
+    constants: [
+      { name: 'zero', dims: [], values: [0], int64: true },
+      ints('axis0', [0]),
+      ints('minus1', [-1]),
+      weights('w', [4, 12], 24),
+    ],
+  },
+};
+
+/** Ops without a DeepLIFT rule (the builder refuses them under DeepLIFT). */
+const NO_DEEPLIFT = new Set(['Softmax axis 1', 'Softmax last axis', 'LogSoftmax last axis']);
+
+describe('autodiff: backward rules against finite differences', () => {
+  for (const [name, c] of Object.entries(CASES)) {
+    it(name, async () => {
+      const model = await opModel(c, NO_DEEPLIFT.has(name) ? ['gradient'] : ['gradient', 'rescale']);
+      try {
+        const x = spacedInput(BATCH * model.sampleSize, 1);
+        for (let trial = 0; trial < 3; trial++) {
+          const v = normals(x.length, 100 + trial);
+          const top = Math.max(...v.map(Math.abs));
+          v.forEach((value, i) => (v[i] = value / top));
+          const upstream = normals(BATCH * model.outSize, 200 + trial);
+          const grad = await model.vjp(x, BATCH, upstream);
+          const plus = await model.forward(x.map((value, i) => value + H * v[i]), BATCH);
+          const minus = await model.forward(x.map((value, i) => value - H * v[i]), BATCH);
+          let numeric = 0;
+          let scale = 0;
+          for (let i = 0; i < upstream.length; i++) {
+            const derivative = (plus[i] - minus[i]) / (2 * H);
+            numeric += upstream[i] * derivative;
+            scale += Math.abs(upstream[i] * derivative);
+          }
+          const analytic = dot(grad, v);
+          assert.ok(
+            Math.abs(analytic - numeric) <= TOLERANCE * (scale + 1e-6),
+            `trial ${trial}: VJP·v = ${analytic}, finite difference ${numeric} (scale ${scale})`,
+          );
+        }
+        if (model.deepLift) {
+          const reference = x.map((value, i) => value * 0.3 + 0.05 * Math.sin(i));
+          const upstream = normals(BATCH * model.outSize, 300);
+          const { m, y, y0 } = await model.deepLift(x, reference, BATCH, upstream);
+          const attributed = m.reduce((s, mi, i) => s + mi * (x[i] - reference[i]), 0);
+          const delta = upstream.reduce((s, u, i) => s + u * (y[i] - y0[i]), 0);
+          const deltaScale = upstream.reduce((s, u, i) => s + Math.abs(u * (y[i] - y0[i])), 0);
+          assert.ok(Math.abs(attributed - delta) <= 1e-4 * (deltaScale + 1e-6), `DeepLIFT: Σ m·Δx = ${attributed}, Σ u·Δy = ${delta}`);
+        }
+      } finally {
+        await model.release();
+      }
+    });
+  }
+
+  it('an op without a backward rule is named, with its node', async () => {
+    const c: OpCase = { input: [3, 4], nodes: [node('Relu', ['x'], ['r']), node('Sin', ['r'], ['y'])] };
+    await assert.rejects(opModel(c), (error: unknown) => {
+      assert.ok(error instanceof UnsupportedOpError);
+      assert.equal(error.opType, 'Sin');
+      assert.equal(error.nodeName, 'Sin_y');
+      assert.match(error.message, /op Sin .*node "Sin_y".*occlusion/);
+      return true;
+    });
+  });
+
+  it('DeepLIFT refuses a softmax inside the network, naming the node', async () => {
+    const c: OpCase = { input: [3, 4], nodes: [node('Softmax', ['x'], ['s'], { axis: -1 }), node('Tanh', ['s'], ['y'])] };
+    await assert.rejects(opModel(c, ['gradient', 'rescale']), /op Softmax \(DeepLIFT has no rule for a softmax.*node "Softmax_s"/);
+  });
+
+  it('random draws in these tests are seeded', () => {
+    assert.equal(random(7).uniform(), random(7).uniform());
+  });
+});
