@@ -17,6 +17,8 @@ import { encodeModel, graphOf, onnx, tensorType } from '../onnxGraph';
 import { toNumber } from '../session';
 import { GraphEmitter } from './emitter';
 import { BATCH, inputDependents, type ForwardFacts, type TensorFacts } from './forwardFacts';
+import { Contributions, safeRatio, type Sweep } from './sweep';
+import { revealCancelSweep } from './revealCancel';
 import type { RuleContext } from './ruleContext';
 import { BACKWARD_RULES } from './rules';
 import { UnsupportedOpError, type NonlinearityRule } from './types';
@@ -25,8 +27,6 @@ const T = onnx.TensorProto.DataType;
 /** ScatterElements with reduction "add" (MaxPool's adjoint) needs opset 16. */
 const MIN_BACKWARD_OPSET = 16;
 const MIN_MODEL_OPSET = 13;
-/** Below this |Δx|, DeepLIFT multipliers fall back to the local derivative. */
-const DEEPLIFT_EPSILON = 1e-7;
 
 export interface BackwardSpec {
   /** The tensor to differentiate (the logits, or a hidden layer). */
@@ -83,78 +83,51 @@ export function buildBackwardModel(path: string, proto: onnx.ModelProto, facts: 
 
   const dependent = inputDependents(graph, inputName);
   const reference = (name: string) => (spec.rule !== 'gradient' && dependent.has(name) ? `${name}__ref` : name);
+  const referenceNodes = spec.rule === 'gradient' ? [] : referencePass(original, dependent, reference);
+  const referenceCopyOf = new Map(referenceNodes.map((copy) => [copy.source, copy.node]));
   const e = new GraphEmitter('grad');
   const shapes = new Map<string, string>();
-  let current: onnx.NodeProto = original[0];
+  const current: { node: onnx.NodeProto } = { node: original[0] };
+  /** Tensor names the reveal-cancel sweep makes up (W⁺, W⁻) that stand for a forward tensor's shape. */
+  const aliases = new Map<string, string>();
+  const factsOrAlias = (name: string) => factsOf(aliases.get(name) ?? name);
 
-  const context: RuleContext = {
+  const contextFor = (rule: NonlinearityRule): RuleContext => ({
     e,
-    rule: spec.rule,
-    dims: (name) => factsOf(name).dims,
-    elemType: (name) => factsOf(name).elemType,
-    value: (name) => factsOf(name).value,
+    rule,
+    dims: (name) => factsOrAlias(name).dims,
+    elemType: (name) => factsOrAlias(name).elemType,
+    value: (name) => factsOrAlias(name).value,
     reference,
     variable: (name) => dependent.has(name),
     shapeOf(name) {
-      const dims = factsOf(name).dims;
+      const dims = factsOrAlias(name).dims;
       if (!dims.includes(BATCH)) return e.int64s(dims);
       let shape = shapes.get(name);
       if (!shape) shapes.set(name, (shape = e.op('Shape', [name])));
       return shape;
     },
-    extraOutput(node, index) {
-      const copy = copyOf.get(node as onnx.NodeProto)!;
-      while (copy.output!.length <= index) copy.output!.push('');
-      if (!copy.output![index]) copy.output![index] = `${copy.output![0]}__out${index}`;
-      return copy.output![index];
-    },
+    extraOutput: (node, index) => addOutput(copyOf.get(node as onnx.NodeProto)!, index),
+    referenceExtraOutput: (node, index) => addOutput(referenceCopyOf.get(node as onnx.NodeProto)!, index),
     nonlinearity(x, y, g, localDerivative) {
-      if (spec.rule === 'gradient') return e.op('Mul', [g, localDerivative()]);
+      if (rule === 'gradient') return e.op('Mul', [g, localDerivative()]);
       const deltaX = e.op('Sub', [x, reference(x)]);
       const deltaY = e.op('Sub', [y, reference(y)]);
-      const moved = e.op('Greater', [e.op('Abs', [deltaX]), e.scalar(DEEPLIFT_EPSILON)]);
-      const ratio = e.op('Div', [deltaY, e.op('Where', [moved, deltaX, e.scalar(1)])]);
-      return e.op('Mul', [g, e.op('Where', [moved, ratio, localDerivative()])]);
+      return e.op('Mul', [g, safeRatio(e, deltaY, deltaX, localDerivative)]);
     },
     unsupported(detail) {
-      throw new UnsupportedOpError(path, current.opType, current.name || current.output[0], detail);
+      throw new UnsupportedOpError(path, current.node.opType, current.node.name || current.node.output[0], detail);
     },
-  };
-  if (spec.rule === 'reveal-cancel') {
-    throw new InputError(path, 'the DeepLIFT RevealCancel rule is not available yet; use the Rescale rule (--rule rescale)');
-  }
+  });
 
-  // Reverse sweep: sum each tensor's gradient contributions, then apply its producer's rule.
-  const contributions = new Map<string, string[]>();
   const upstreamInput = `${spec.of}__upstream`;
-  contributions.set(spec.of, [upstreamInput]);
-  const gradientOf = (name: string): string | undefined => {
-    const parts = contributions.get(name);
-    if (!parts || parts.length === 0) return undefined;
-    if (parts.length > 1) contributions.set(name, [e.op('Sum', parts)]);
-    return contributions.get(name)![0];
-  };
-  for (let i = original.length - 1; i >= 0; i--) {
-    const node = original[i];
-    if (!node.output.some((o) => fromWrt.has(o) && toOf.has(o))) continue;
-    const gradOutputs = node.output.map((o) => (fromWrt.has(o) ? gradientOf(o) : undefined));
-    if (gradOutputs.every((g) => g === undefined)) continue;
-    current = node;
-    const rule = BACKWARD_RULES[node.opType];
-    if (!rule) throw new UnsupportedOpError(path, node.opType, node.name || node.output[0]);
-    const needs = node.input.map((name) => name !== '' && fromWrt.has(name));
-    const gradInputs = rule(context, node, gradOutputs, needs);
-    node.input.forEach((name, k) => {
-      const g = gradInputs[k];
-      if (needs[k] && g) contributions.set(name, [...(contributions.get(name) ?? []), g]);
-    });
-  }
-  const gradWrt = gradientOf(wrt);
+  const onPath = original.filter((node) => node.output.some((o) => fromWrt.has(o) && toOf.has(o)));
+  const sweep: Sweep = { e, nodes: onPath, of: spec.of, wrt, upstream: upstreamInput, fromWrt, current, contextFor, aliases, reference };
+  const gradWrt = spec.rule === 'reveal-cancel' ? revealCancelSweep(sweep) : gradientSweep(sweep, spec.rule);
   if (!gradWrt) throw new InputError(path, `no gradient reaches "${wrt}" from "${spec.of}"`);
 
   const gradOutput = `${wrt}__grad`;
   e.nodes.push({ opType: 'Identity', input: [gradWrt], output: [gradOutput], name: gradOutput });
-  const referenceNodes = spec.rule === 'gradient' ? [] : referencePass(original, dependent, reference);
   const symbolic = (dims: number[]) => dims.map((d) => (d === BATCH ? 'batch' : d));
   const inputValue = (name: string) => ({ name, type: tensorType(T.FLOAT, symbolic(factsOf(inputName).dims)) });
   const outputs = [
@@ -167,7 +140,7 @@ export function buildBackwardModel(path: string, proto: onnx.ModelProto, facts: 
     outputs.push({ name: reference(spec.of), type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) });
   }
 
-  const folded = foldShapeArithmetic([...forward, ...referenceNodes], facts, dependent);
+  const folded = foldShapeArithmetic([...forward, ...referenceNodes.map((r) => r.node)], facts, dependent);
   const nodes = pruneDeadNodes(
     [...folded.nodes, ...e.nodes],
     outputs.map((o) => o.name),
@@ -198,6 +171,27 @@ export function buildBackwardModel(path: string, proto: onnx.ModelProto, facts: 
   };
 }
 
+/** Reverse-mode sweep: sum each tensor's gradient contributions, then apply its producer's rule. */
+function gradientSweep(sweep: Sweep, rule: NonlinearityRule): string | undefined {
+  const context = sweep.contextFor(rule);
+  const gradients = new Contributions(sweep.e);
+  gradients.add(sweep.of, sweep.upstream);
+  for (let i = sweep.nodes.length - 1; i >= 0; i--) {
+    const node = sweep.nodes[i];
+    const gradOutputs = node.output.map((o) => (sweep.fromWrt.has(o) ? gradients.total(o) : undefined));
+    if (gradOutputs.every((g) => g === undefined)) continue;
+    sweep.current.node = node;
+    const backward = BACKWARD_RULES[node.opType];
+    if (!backward) return context.unsupported();
+    const needs = node.input.map((name) => name !== '' && sweep.fromWrt.has(name));
+    const gradInputs = backward(context, node, gradOutputs, needs);
+    node.input.forEach((name, k) => {
+      if (needs[k] && gradInputs[k]) gradients.add(name, gradInputs[k]!);
+    });
+  }
+  return gradients.total(sweep.wrt);
+}
+
 function defaultOpset(proto: onnx.ModelProto): number {
   const entry = proto.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   return entry ? toNumber(entry.version as number) : 1;
@@ -212,15 +206,25 @@ function referencePass(
   original: onnx.NodeProto[],
   dependent: Set<string>,
   reference: (name: string) => string,
-): onnx.INodeProto[] {
+): { source: onnx.NodeProto; node: onnx.INodeProto }[] {
   return original
     .filter((n) => n.input.some((i) => dependent.has(i)))
     .map((n) => ({
-      ...cloneNode(n),
-      name: `${n.name || n.output[0]}__ref`,
-      input: n.input.map(reference),
-      output: n.output.map((o) => (o ? reference(o) : '')),
+      source: n,
+      node: {
+        ...cloneNode(n),
+        name: `${n.name || n.output[0]}__ref`,
+        input: n.input.map(reference),
+        output: n.output.map((o) => (o ? reference(o) : '')),
+      },
     }));
+}
+
+/** Names (and declares) a node's optional output, e.g. MaxPool's Indices. */
+function addOutput(node: onnx.INodeProto, index: number): string {
+  while (node.output!.length <= index) node.output!.push('');
+  if (!node.output![index]) node.output![index] = `${node.output![0]}__out${index}`;
+  return node.output![index];
 }
 
 /**

@@ -23,8 +23,10 @@ export interface RuleContext {
   variable(tensor: string): boolean;
   /** A runtime or constant int64 shape of a forward tensor. */
   shapeOf(tensor: string): string;
-  /** The forward node's index output (MaxPool), added on demand. */
+  /** The forward node's optional output (MaxPool's Indices), added on demand. */
   extraOutput(node: onnx.INodeProto, index: number): string;
+  /** The same optional output of the node's copy in the reference pass (DeepLIFT). */
+  referenceExtraOutput(node: onnx.INodeProto, index: number): string;
   /**
    * g · f'(x) for an elementwise nonlinearity y = f(x): under DeepLIFT the
    * local derivative is replaced by the multiplier Δy/Δx (falling back to

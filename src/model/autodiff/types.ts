@@ -89,7 +89,7 @@ export class UnsupportedOpError extends InputError {
   ) {
     super(
       file,
-      `gradients are not available: op ${opType}${detail ? ` (${detail})` : ''} at node "${nodeName}" has no backward rule; ` +
+      `gradients are not available: op ${opType} at node "${nodeName}" has no backward rule${detail ? ` (${detail})` : ''}; ` +
         'the black-box method still works on this model (--method occlusion)',
     );
     this.name = 'UnsupportedOpError';

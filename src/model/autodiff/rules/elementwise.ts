@@ -102,6 +102,9 @@ const sqrt = activation((c, _x, y) => c.e.op('Div', [c.e.scalar(0.5), y]));
 const softplus = activation((c, x) => c.e.op('Sigmoid', [x]));
 const abs = activation((c, x) => c.e.op('Sign', [x]));
 
+/** Elementwise nonlinearities y = f(x) (the ops DeepLIFT's nonlinearity rules apply to). */
+export const ELEMENTWISE_ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Softplus', 'Abs']);
+
 export const ELEMENTWISE_RULES: Record<string, BackwardRule> = {
   Add: add,
   Sum: add,

@@ -7,6 +7,7 @@
  */
 import { attrInt, attrInts } from '../emitter';
 import { hasBatch, normalizeAxis, type BackwardRule, type RuleContext } from '../ruleContext';
+import { DEEPLIFT_EPSILON, safeRatio } from '../sweep';
 import { windowGeometry } from './convGeometry';
 
 /** Scatters flat values into a zero tensor shaped like x at the given flat indices, adding duplicates. */
@@ -22,22 +23,32 @@ function scatterInto(c: RuleContext, x: string, indices: string, values: string)
 }
 
 /**
- * MaxPool. Under DeepLIFT (Rescale), the multiplier of the chosen element is
- * Δy/Δx (summation to delta holds: Σ m·Δx = Σ g·Δy), as Captum's maxpool rule.
+ * MaxPool. Under DeepLIFT (Rescale), each window's g·Δy goes to the element
+ * x's window picked (a), with multiplier routed/Δx. If that element did not
+ * move (Δx_a = 0, e.g. both passes 0 after a ReLU), Δy = x_a − x0_b ≤ 0 is
+ * routed to the element the reference window picked (b) instead, which then
+ * moved by Δx_b ≤ Δy < 0; so Σ m·Δx = Σ g·Δy exactly (summation to delta),
+ * where Captum's rule, which always uses a, loses that share.
  */
 const maxPool: BackwardRule = (c, node, [g]) => {
   if (attrInt(node, 'storage_order', 0) !== 0) return c.unsupported('storage_order=1');
   const x = node.input![0];
   const y = node.output![0];
-  const indices = c.extraOutput(node, 1);
-  if (c.rule === 'gradient') return [scatterInto(c, x, indices, g!)];
+  const picked = c.extraOutput(node, 1);
+  if (c.rule === 'gradient') return [scatterInto(c, x, picked, g!)];
   const e = c.e;
+  const referencePicked = c.referenceExtraOutput(node, 1);
   const deltaX = e.op('Sub', [x, c.reference(x)]);
-  const deltaY = e.op('Sub', [y, c.reference(y)]);
-  const moved = e.op('Greater', [e.op('Abs', [deltaX]), e.scalar(1e-7)]);
-  const routedDelta = scatterInto(c, x, indices, e.op('Mul', [g!, deltaY]));
-  const safeDeltaX = e.op('Where', [moved, deltaX, e.scalar(1)]);
-  return [e.op('Where', [moved, e.op('Div', [routedDelta, safeDeltaX]), scatterInto(c, x, indices, g!)])];
+  const share = e.op('Mul', [g!, e.op('Sub', [y, c.reference(y)])]);
+  const flat = e.int64s([-1]);
+  const deltaAtPicked = e.op('GatherElements', [e.op('Reshape', [deltaX, flat]), e.op('Reshape', [picked, flat])], { axis: 0 });
+  const pickedMoved = e.op('Reshape', [e.op('Greater', [e.op('Abs', [deltaAtPicked]), e.scalar(DEEPLIFT_EPSILON)]), c.shapeOf(y)]);
+  const zero = e.scalar(0);
+  const routed = e.op('Add', [
+    scatterInto(c, x, picked, e.op('Where', [pickedMoved, share, zero])),
+    scatterInto(c, x, referencePicked, e.op('Where', [pickedMoved, zero, share])),
+  ]);
+  return [safeRatio(e, routed, deltaX, () => scatterInto(c, x, picked, g!))];
 };
 
 const averagePool: BackwardRule = (c, node, [g]) => {

@@ -18,6 +18,14 @@ export interface Constant {
   int64?: boolean;
 }
 
+export type DeepLiftRule = Exclude<NonlinearityRule, 'gradient'>;
+export type DeepLift = (
+  x: Float32Array,
+  x0: Float32Array,
+  n: number,
+  upstream: Float32Array,
+) => Promise<{ m: Float32Array; y: Float32Array; y0: Float32Array }>;
+
 export interface OpCase {
   /** Per-sample input shape (the batch dimension is added, dynamic). */
   input: number[];
@@ -33,8 +41,8 @@ export interface OpModel {
   outSize: number;
   forward(x: Float32Array, n: number): Promise<Float32Array>;
   vjp(x: Float32Array, n: number, upstream: Float32Array): Promise<Float32Array>;
-  /** DeepLIFT multipliers (with the rescale rule) and the outputs of both passes. */
-  deepLift?(x: Float32Array, x0: Float32Array, n: number, upstream: Float32Array): Promise<{ m: Float32Array; y: Float32Array; y0: Float32Array }>;
+  /** DeepLIFT multipliers (Rescale or RevealCancel) and the outputs of both passes, for the rules the model was built with. */
+  deepLift: Partial<Record<DeepLiftRule, DeepLift>>;
   release(): Promise<void>;
 }
 
@@ -92,15 +100,17 @@ export async function opModel(c: OpCase, rules: NonlinearityRule[] = ['gradient'
       const result = await backwardSession.run({ x: input(x, n), [backward.upstreamInput]: new ort.Tensor('float32', upstream, outDims(n)) });
       return result[backward.gradOutput].data as Float32Array;
     },
+    deepLift: {},
     async release() {
       await forwardSession.release();
       await backwardSession.release();
     },
   };
-  if (rules.includes('rescale')) {
-    const deep = buildBackwardModel('op.onnx', proto, facts, { of: output, rule: 'rescale' });
+  for (const rule of rules) {
+    if (rule === 'gradient') continue;
+    const deep = buildBackwardModel('op.onnx', proto, facts, { of: output, rule });
     const deepSession = await ort.InferenceSession.create(deep.bytes);
-    model.deepLift = async (x, x0, n, upstream) => {
+    model.deepLift[rule] = async (x, x0, n, upstream) => {
       const result = await deepSession.run({
         x: input(x, n),
         [deep.referenceInput!]: input(x0, n),

@@ -16,7 +16,7 @@
  * Σ m ⊙ (x − x0) = Σ u ⊙ (f(x) − f(x0)).
  */
 import { strict as assert } from 'node:assert';
-import { UnsupportedOpError } from '../../../../src/model/autodiff/types';
+import { UnsupportedOpError, type NonlinearityRule } from '../../../../src/model/autodiff/types';
 import { dot, node, normals, opModel, random, spacedInput, type OpCase } from './opHarness';
 
 const H = 4e-3;
@@ -244,13 +244,31 @@ const CASES: Record<string, OpCase> = {
   },
 };
 
-/** Ops without a DeepLIFT rule (the builder refuses them under DeepLIFT). */
+/** Cases without a DeepLIFT rule (the builder refuses them under DeepLIFT). */
 const NO_DEEPLIFT = new Set(['Softmax axis 1', 'Softmax last axis', 'LogSoftmax last axis']);
+/**
+ * Cases RevealCancel refuses (products of two input-dependent tensors, Neg, a
+ * weight that depends on the input); the test checks that they are refused by name.
+ */
+const NO_REVEAL_CANCEL = new Set([
+  ...NO_DEEPLIFT,
+  'MatMul of two input-dependent operands',
+  'Add, Sub, Mul, Div with broadcasting between input-dependent operands',
+  'Reshape with a 0 (copy) dimension',
+  'Split, both outputs used',
+  'Sum of three branches (gradient accumulation)',
+  'Neg',
+  'Gemm input as B, transB',
+  'Gemm input as B',
+]);
 
 describe('autodiff: backward rules against finite differences', () => {
   for (const [name, c] of Object.entries(CASES)) {
     it(name, async () => {
-      const model = await opModel(c, NO_DEEPLIFT.has(name) ? ['gradient'] : ['gradient', 'rescale']);
+      const rules: NonlinearityRule[] = ['gradient'];
+      if (!NO_DEEPLIFT.has(name)) rules.push('rescale');
+      if (!NO_REVEAL_CANCEL.has(name)) rules.push('reveal-cancel');
+      const model = await opModel(c, rules);
       try {
         const x = spacedInput(BATCH * model.sampleSize, 1);
         for (let trial = 0; trial < 3; trial++) {
@@ -274,14 +292,17 @@ describe('autodiff: backward rules against finite differences', () => {
             `trial ${trial}: VJP·v = ${analytic}, finite difference ${numeric} (scale ${scale})`,
           );
         }
-        if (model.deepLift) {
+        for (const [rule, deepLift] of Object.entries(model.deepLift)) {
           const reference = x.map((value, i) => value * 0.3 + 0.05 * Math.sin(i));
           const upstream = normals(BATCH * model.outSize, 300);
-          const { m, y, y0 } = await model.deepLift(x, reference, BATCH, upstream);
+          const { m, y, y0 } = await deepLift(x, reference, BATCH, upstream);
           const attributed = m.reduce((s, mi, i) => s + mi * (x[i] - reference[i]), 0);
           const delta = upstream.reduce((s, u, i) => s + u * (y[i] - y0[i]), 0);
           const deltaScale = upstream.reduce((s, u, i) => s + Math.abs(u * (y[i] - y0[i])), 0);
-          assert.ok(Math.abs(attributed - delta) <= 1e-4 * (deltaScale + 1e-6), `DeepLIFT: Σ m·Δx = ${attributed}, Σ u·Δy = ${delta}`);
+          assert.ok(Math.abs(attributed - delta) <= 1e-4 * (deltaScale + 1e-6), `DeepLIFT ${rule}: Σ m·Δx = ${attributed}, Σ u·Δy = ${delta}`);
+        }
+        if (NO_REVEAL_CANCEL.has(name) && !NO_DEEPLIFT.has(name)) {
+          await assert.rejects(opModel(c, ['reveal-cancel']), (error: unknown) => error instanceof UnsupportedOpError && /RevealCancel/.test(error.message));
         }
       } finally {
         await model.release();
@@ -302,7 +323,39 @@ describe('autodiff: backward rules against finite differences', () => {
 
   it('DeepLIFT refuses a softmax inside the network, naming the node', async () => {
     const c: OpCase = { input: [3, 4], nodes: [node('Softmax', ['x'], ['s'], { axis: -1 }), node('Tanh', ['s'], ['y'])] };
-    await assert.rejects(opModel(c, ['gradient', 'rescale']), /op Softmax \(DeepLIFT has no rule for a softmax.*node "Softmax_s"/);
+    await assert.rejects(opModel(c, ['gradient', 'rescale']), /op Softmax at node "Softmax_s" has no backward rule \(DeepLIFT has no rule for a softmax/);
+  });
+
+  it("RevealCancel credits both inputs of min(a, b) = a − relu(a − b), as the paper's example; Rescale does not", async () => {
+    // x = (3, 1), x0 = (0, 0): h = a − b has Δh⁺ = 3 (from a), Δh⁻ = −1 (from b).
+    // relu: Δy⁺ = ½(relu(3) − 0) + ½(relu(2) − relu(−1)) = 2.5, Δy⁻ = ½(0 − 0) + ½(2 − 3) = −0.5,
+    // m⁺ = 2.5/3, m⁻ = 0.5. a: 3 − 3·(2.5/3) = 0.5; b: −(−1)·0.5 = 0.5.
+    // Rescale: relu's multiplier is 2/2 = 1, so a: 3 − 3 = 0, b: 1.
+    const c: OpCase = {
+      input: [2],
+      nodes: [
+        node('Gemm', ['x', 'w'], ['h']),
+        node('Relu', ['h'], ['r']),
+        node('Slice', ['x', 'starts', 'ends', 'axes'], ['a']),
+        node('Sub', ['a', 'r'], ['y']),
+      ],
+      constants: [{ name: 'w', dims: [2, 1], values: [1, -1] }, ints('starts', [0]), ints('ends', [1]), ints('axes', [1])],
+    };
+    const model = await opModel(c, ['rescale', 'reveal-cancel']);
+    try {
+      const x = Float32Array.from([3, 1]);
+      const x0 = new Float32Array(2);
+      const attributions = async (rule: 'rescale' | 'reveal-cancel') => {
+        const { m } = await model.deepLift[rule]!(x, x0, 1, Float32Array.from([1]));
+        return Array.from(m, (mi, i) => mi * (x[i] - x0[i]));
+      };
+      const close = (actual: number[], expected: number[]) =>
+        actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) < 1e-6, `${actual} vs ${expected}`));
+      close(await attributions('reveal-cancel'), [0.5, 0.5]);
+      close(await attributions('rescale'), [0, 1]);
+    } finally {
+      await model.release();
+    }
   });
 
   it('random draws in these tests are seeded', () => {

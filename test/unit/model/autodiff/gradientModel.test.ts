@@ -1,0 +1,155 @@
+/**
+ * The GradientModel over real onnxruntime sessions: DeepLIFT summation to
+ * delta on the trained Fashion-MNIST CNN and the zoo, batching (any n, split
+ * into runs), and the errors a user can meet.
+ */
+import { strict as assert } from 'node:assert';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openGradientModel } from '../../../../src/model/autodiff';
+import { UnsupportedOpError, type GradientModel } from '../../../../src/model/autodiff/types';
+import { npyToFloat32, readNpy } from '../../../../src/data/npy';
+import { array, FMNIST_MODEL, modelPath, ROOT, zoo } from './zooFixtures';
+
+async function fixtureInputs(count: number): Promise<Float32Array> {
+  const all = npyToFloat32(await readNpy(join(ROOT, 'test/fixtures/fmnist/reference/inputs16.npy')));
+  return all.slice(0, count * 784);
+}
+
+/** For each sample: |Σ m⊙(x − x0) − (f_t(x) − f_t(x0))| / |f_t(x) − f_t(x0)| with t the predicted class. */
+async function completenessErrors(model: GradientModel, x: Float32Array, x0: Float32Array, rule: 'rescale' | 'reveal-cancel'): Promise<number[]> {
+  const n = x.length / model.sampleSize;
+  const logits = await model.predict(x, n);
+  const upstream = new Float32Array(n * model.numClasses);
+  const targets: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = Array.from(logits.subarray(i * model.numClasses, (i + 1) * model.numClasses));
+    targets.push(row.indexOf(Math.max(...row)));
+    upstream[i * model.numClasses + targets[i]] = 1;
+  }
+  const { multipliers, output, referenceOutput } = await model.deepLift(x, x0, n, upstream, rule);
+  const reference = await model.predict(x0, n);
+  return targets.map((t, i) => {
+    let sum = 0;
+    for (let j = i * model.sampleSize; j < (i + 1) * model.sampleSize; j++) sum += multipliers[j] * (x[j] - x0[j]);
+    const k = i * model.numClasses + t;
+    assert.ok(Math.abs(referenceOutput[k] - reference[k]) < 1e-4, 'the reference pass computes f(x0)');
+    const delta = output[k] - referenceOutput[k];
+    return Math.abs(sum - delta) / Math.abs(delta);
+  });
+}
+
+describe('GradientModel (autodiff over onnxruntime)', () => {
+  let cnn: GradientModel;
+  before(async () => {
+    cnn = await openGradientModel(FMNIST_MODEL);
+  });
+  after(() => cnn?.release());
+
+  for (const rule of ['rescale', 'reveal-cancel'] as const) {
+    it(`DeepLIFT ${rule} on the fixture CNN: attributions sum to f(x) − f(x0) within 1e-3 (zeros and mean references)`, async () => {
+      const x = await fixtureInputs(16);
+      const zeros = new Float32Array(x.length);
+      const means = new Float32Array(x.length);
+      for (let i = 0; i < 16; i++) {
+        const image = x.subarray(i * 784, (i + 1) * 784);
+        means.fill(image.reduce((a, b) => a + b, 0) / 784, i * 784, (i + 1) * 784);
+      }
+      for (const x0 of [zeros, means]) {
+        const errors = await completenessErrors(cnn, x, x0, rule);
+        assert.ok(Math.max(...errors) <= 1e-3, `worst relative error ${Math.max(...errors).toExponential(2)}`);
+      }
+    });
+  }
+
+  it('RevealCancel and Rescale give different maps on the CNN (RevealCancel is not a relabelled Rescale)', async () => {
+    const x = await fixtureInputs(1);
+    const upstream = new Float32Array(10);
+    upstream[9] = 1;
+    const rescale = await cnn.deepLift(x, new Float32Array(784), 1, upstream, 'rescale');
+    const revealCancel = await cnn.deepLift(x, new Float32Array(784), 1, upstream, 'reveal-cancel');
+    const difference = rescale.multipliers.reduce((s, m, i) => s + Math.abs(m - revealCancel.multipliers[i]), 0);
+    assert.ok(difference > 1e-3);
+  });
+
+  it('batches of any size give the per-sample answers (runs are split at batchSize)', async () => {
+    const small = await openGradientModel(FMNIST_MODEL, { batchSize: 5 });
+    try {
+      const x = await fixtureInputs(12);
+      const upstream = Float32Array.from({ length: 120 }, (_, i) => ((i * 7) % 10) - 4.5);
+      const all = await small.logits.vjp(x, 12, upstream);
+      for (const i of [0, 5, 11]) {
+        const one = await cnn.logits.vjp(x.slice(i * 784, (i + 1) * 784), 1, upstream.slice(i * 10, (i + 1) * 10));
+        for (let j = 0; j < 784; j++) assert.ok(Math.abs(one.grad[j] - all.grad[i * 784 + j]) < 1e-6);
+      }
+    } finally {
+      await small.release();
+    }
+  });
+
+  it('exposes hidden layers, and their VJPs, by tensor name', async () => {
+    // 2×[Conv(16|32, 3×3, pad 1)-BN-ReLU-MaxPool 2] → Flatten → Gemm 64 → ReLU (scripts/make-fixtures.py).
+    assert.equal(cnn.layerNames.length, 11);
+    const layer = await cnn.tensor('/features/features.3/MaxPool_output_0');
+    assert.deepEqual(layer.shape, [16, 14, 14]);
+    const x = await fixtureInputs(2);
+    const value = await layer.forward(x, 2);
+    assert.equal(value.length, 2 * layer.size);
+    await assert.rejects(cnn.tensor('no-such-tensor'), /no-such-tensor: is not a float tensor/);
+  });
+
+  for (const entry of zoo()) {
+    it(`DeepLIFT on zoo model ${entry.name}: sums to delta, or names the op it cannot handle`, async () => {
+      const model = await openGradientModel(modelPath(entry));
+      try {
+        const x = await array(entry, 'input.npy');
+        for (const rule of ['rescale', 'reveal-cancel'] as const) {
+          try {
+            const errors = await completenessErrors(model, x, new Float32Array(x.length), rule);
+            assert.ok(Math.max(...errors) <= 1e-3, `${rule}: worst relative error ${Math.max(...errors).toExponential(2)}`);
+          } catch (error) {
+            if (!(error instanceof UnsupportedOpError)) throw error;
+            // Only the ops without a DeepLIFT rule may refuse: softmax-family and products of two input-dependent tensors.
+            assert.match(error.opType, /^(Softmax|LogSoftmax|Mul|MatMul|Div|Neg)$/, error.message);
+          }
+        }
+      } finally {
+        await model.release();
+      }
+    });
+  }
+
+  describe('errors', () => {
+    let folder: string;
+    before(() => (folder = mkdtempSync(join(tmpdir(), 'margin-autodiff-'))));
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('a model with an unsupported op on the path names the op and the node, and offers occlusion', async () => {
+      await assert.rejects(openGradientModel(join(ROOT, 'test/fixtures/autodiff/bad/unsupported-op.onnx')), (error: unknown) => {
+        assert.ok(error instanceof UnsupportedOpError);
+        assert.equal(error.opType, 'CumSum');
+        assert.match(error.message, /unsupported-op\.onnx: gradients are not available: op CumSum at node "\/CumSum".*--method occlusion/);
+        return true;
+      });
+    });
+
+    it('a model with two inputs is refused with both names', async () => {
+      await assert.rejects(openGradientModel(join(ROOT, 'test/fixtures/autodiff/bad/two-inputs.onnx')), /two-inputs\.onnx: has 2 inputs \(input, extra\)/);
+    });
+
+    it('a corrupt model names the file', async () => {
+      await assert.rejects(openGradientModel(join(ROOT, 'test/fixtures/bad/corrupt.onnx')), /corrupt\.onnx: is not a valid ONNX model/);
+    });
+
+    it('an input of the wrong size is refused', async () => {
+      await assert.rejects(cnn.logits.vjp(new Float32Array(700), 1, new Float32Array(10)), /expected 1 × 784 values, got 700/);
+    });
+
+    it('a logits tensor the model does not have is refused', async () => {
+      const copy = join(folder, 'model.onnx');
+      copyFileSync(FMNIST_MODEL, copy);
+      await assert.rejects(openGradientModel(copy, { logits: 'nope' }), /has no tensor "nope"/);
+    });
+  });
+});
