@@ -451,6 +451,8 @@ Label names use `_` instead of `/` because they are also folder names.
 - `bad/mismatch-3x32x32.onnx` — randomly initialised CNN, input `pixels` [N,3,32,32], output `logits` [N,10]: rejects 1×28×28 images.
 
 `examples/fashion-mnist/` (model copy, 1,000 other noisy images, `flipped.csv`) is made by the same script.
+
+The autodiff fixtures (`autodiff/`) are made by `scripts/make-autodiff-fixtures.py` and documented in `autodiff/README.md`.
 """
 
 EXAMPLE_README = """# Fashion-MNIST example
