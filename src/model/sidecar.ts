@@ -67,6 +67,18 @@ export async function loadModelConfig(modelPath: string, info: ModelInfo): Promi
   return config;
 }
 
+/**
+ * Only the sidecar's `logits` name (undefined without a sidecar or field):
+ * gradients need no pixel preprocessing, so models with non-image inputs
+ * (tabular features) are fine here.
+ */
+export async function sidecarLogitsName(modelPath: string): Promise<string | undefined> {
+  const raw = await readSidecar(sidecarPath(modelPath));
+  const logits = raw?.logits;
+  if (logits !== undefined && typeof logits !== 'string') throw new InputError(sidecarPath(modelPath), 'logits must be a tensor name');
+  return logits;
+}
+
 async function readSidecar(path: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {

@@ -7,7 +7,7 @@
 import { InputError } from '../../core/errors';
 import { graphOf, type onnx } from '../onnxGraph';
 import { openModel } from '../session';
-import { loadModelConfig } from '../sidecar';
+import { sidecarLogitsName } from '../sidecar';
 import { learnForwardFacts } from './forwardFacts';
 import { OnnxGradientModel } from './gradientModel';
 import type { GradientModel } from './types';
@@ -26,8 +26,7 @@ export interface GradientModelOptions {
 
 export async function openGradientModel(path: string, options: GradientModelOptions = {}): Promise<GradientModel> {
   const model = await openModel(path);
-  const config = await loadModelConfig(path, model.info);
-  const logits = options.logits ?? config.logits;
+  const logits = options.logits ?? (await sidecarLogitsName(path)) ?? model.info.outputs[0].name;
   const inputName = model.info.inputs[0].name;
   const facts = await learnForwardFacts(path, model.proto, inputName);
   if (!facts.tensors.has(logits)) throw new InputError(path, `has no tensor "${logits}" to use as the logits`);
