@@ -76,15 +76,20 @@ function positive(c: RuleContext, x: string): string {
   return c.e.op('Cast', [c.e.op('Greater', [x, c.e.scalar(0)])], { to: 1 });
 }
 
-const relu = activation((c, x) => positive(c, x));
+// The piecewise-linear activations read their derivative off the output y
+// (y > 0 ⇔ x > 0 for ReLU and LeakyReLU, y inside the bounds ⇔ x inside for
+// Clip), so onnxruntime may still fuse the producer of x (Conv + BatchNorm +
+// ReLU) in the forward part of the backward graph.
+const relu = activation((c, _x, y) => positive(c, y));
 
-const leakyRelu = activation((c, x, _y, node) => {
+const leakyRelu = activation((c, _x, y, node) => {
   const alpha = attrFloat(node, 'alpha', 0.01);
-  return c.e.op('Where', [c.e.op('Greater', [x, c.e.scalar(0)]), c.e.scalar(1), c.e.scalar(alpha)]);
+  if (alpha <= 0) return c.e.op('Where', [c.e.op('Greater', [_x, c.e.scalar(0)]), c.e.scalar(1), c.e.scalar(alpha)]);
+  return c.e.op('Where', [c.e.op('Greater', [y, c.e.scalar(0)]), c.e.scalar(1), c.e.scalar(alpha)]);
 });
 
 /** Clip(x, min, max): derivative 1 strictly inside the bounds (as PyTorch's hardtanh backward). */
-const clip = activation((c, x, _y, node) => {
+const clip = activation((c, _x, x, node) => {
   const [, low, high] = inputsOf(node);
   const inside: string[] = [];
   if (low) inside.push(c.e.op('Greater', [x, low]));

@@ -1,55 +1,13 @@
 /**
- * Backward rules of pooling and reductions. MaxPool routes each gradient to
- * the element its window picked (the forward node's Indices output, scattered
- * with reduction "add" so overlapping windows accumulate); AveragePool's
- * adjoint is a depthwise ConvTranspose of ones, divided by each window's
- * divisor; GlobalAveragePool and ReduceMean spread g evenly.
+ * Backward rules of average pooling and reductions (MaxPool is in
+ * maxPool.ts). AveragePool's adjoint is a depthwise ConvTranspose of ones,
+ * divided by each window's divisor; GlobalAveragePool and ReduceMean spread g
+ * evenly.
  */
 import { attrInt, attrInts } from '../emitter';
 import { hasBatch, normalizeAxis, type BackwardRule, type RuleContext } from '../ruleContext';
-import { DEEPLIFT_EPSILON, safeRatio } from '../sweep';
 import { windowGeometry } from './convGeometry';
-
-/** Scatters flat values into a zero tensor shaped like x at the given flat indices, adding duplicates. */
-function scatterInto(c: RuleContext, x: string, indices: string, values: string): string {
-  const e = c.e;
-  const flat = e.int64s([-1]);
-  const zeros = e.op('ConstantOfShape', [e.op('Reshape', [e.op('Size', [x]), e.int64s([1])])]);
-  const scattered = e.op('ScatterElements', [zeros, e.op('Reshape', [indices, flat]), e.op('Reshape', [values, flat])], {
-    axis: 0,
-    reduction: 'add',
-  });
-  return e.op('Reshape', [scattered, c.shapeOf(x)]);
-}
-
-/**
- * MaxPool. Under DeepLIFT (Rescale), each window's g·Δy goes to the element
- * x's window picked (a), with multiplier routed/Δx. If that element did not
- * move (Δx_a = 0, e.g. both passes 0 after a ReLU), Δy = x_a − x0_b ≤ 0 is
- * routed to the element the reference window picked (b) instead, which then
- * moved by Δx_b ≤ Δy < 0; so Σ m·Δx = Σ g·Δy exactly (summation to delta),
- * where Captum's rule, which always uses a, loses that share.
- */
-const maxPool: BackwardRule = (c, node, [g]) => {
-  if (attrInt(node, 'storage_order', 0) !== 0) return c.unsupported('storage_order=1');
-  const x = node.input![0];
-  const y = node.output![0];
-  const picked = c.extraOutput(node, 1);
-  if (c.rule === 'gradient') return [scatterInto(c, x, picked, g!)];
-  const e = c.e;
-  const referencePicked = c.referenceExtraOutput(node, 1);
-  const deltaX = e.op('Sub', [x, c.reference(x)]);
-  const share = e.op('Mul', [g!, e.op('Sub', [y, c.reference(y)])]);
-  const flat = e.int64s([-1]);
-  const deltaAtPicked = e.op('GatherElements', [e.op('Reshape', [deltaX, flat]), e.op('Reshape', [picked, flat])], { axis: 0 });
-  const pickedMoved = e.op('Reshape', [e.op('Greater', [e.op('Abs', [deltaAtPicked]), e.scalar(DEEPLIFT_EPSILON)]), c.shapeOf(y)]);
-  const zero = e.scalar(0);
-  const routed = e.op('Add', [
-    scatterInto(c, x, picked, e.op('Where', [pickedMoved, share, zero])),
-    scatterInto(c, x, referencePicked, e.op('Where', [pickedMoved, zero, share])),
-  ]);
-  return [safeRatio(e, routed, deltaX, () => scatterInto(c, x, picked, g!))];
-};
+import { maxPool } from './maxPool';
 
 const averagePool: BackwardRule = (c, node, [g]) => {
   const x = node.input![0];
