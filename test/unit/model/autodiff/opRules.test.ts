@@ -65,6 +65,26 @@ const CASES: Record<string, OpCase> = {
     nodes: [node('Conv', ['x', 'w'], ['y'], { strides: [3] })],
     constants: [weights('w', [2, 3, 4], 6)],
   },
+  'Conv stride 1, dilations 2, asymmetric pads (adjoint is a Conv)': {
+    input: [3, 7, 8],
+    nodes: [node('Conv', ['x', 'w', 'b'], ['y'], { dilations: [2, 1], pads: [2, 0, 1, 1] })],
+    constants: [weights('w', [4, 3, 3, 2], 25), weights('b', [4], 26)],
+  },
+  'Conv stride 1, group 2, channel multiplier (adjoint is a Conv)': {
+    input: [4, 5, 5],
+    nodes: [node('Conv', ['x', 'w'], ['y'], { group: 2, pads: [1, 1, 1, 1] })],
+    constants: [weights('w', [6, 2, 3, 3], 27)],
+  },
+  'Conv depthwise stride 1, 2 outputs per channel': {
+    input: [3, 6, 6],
+    nodes: [node('Conv', ['x', 'w'], ['y'], { group: 3, pads: [1, 1, 1, 1] })],
+    constants: [weights('w', [6, 1, 3, 3], 28)],
+  },
+  'Conv 1×1 with pads larger than the kernel reach (adjoint falls back to ConvTranspose)': {
+    input: [2, 4, 4],
+    nodes: [node('Conv', ['x', 'w'], ['y'], { pads: [1, 1, 1, 1] })],
+    constants: [weights('w', [3, 2, 1, 1], 29)],
+  },
   'ConvTranspose stride 2, pads 1, output_padding 1': {
     input: [3, 4, 4],
     nodes: [node('ConvTranspose', ['x', 'w', 'b'], ['y'], { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] })],
