@@ -1,6 +1,16 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
-import { TASK_NAMES, type ScanParams, type ShiftOperator, type FilterVariant, type TaskName } from '../protocol/engine';
+import {
+  EXPLAIN_METHODS,
+  TASK_NAMES,
+  type ExplainMethod,
+  type ExplainOptions,
+  type ExplainParams,
+  type FilterVariant,
+  type ScanParams,
+  type ShiftOperator,
+  type TaskName,
+} from '../protocol/engine';
 import type { ResultFormat } from '../engine/resultFiles';
 
 export const USAGE = `usage:
@@ -10,7 +20,16 @@ export const USAGE = `usage:
               [--k 20] [--scorer NAME] [--operator normalized|random-walk|laplacian]
               [--variant algorithm-1|reference-code] [--batch-size 256] [--no-cache]
               [--out results.json]... [--format json|csv] [--top 10] [--quiet]
-  margin explain --model M.onnx --input IMAGE|NPY --method NAME   (not available yet)
+  margin explain --model M.onnx --input IMAGE|NPY [--target CLASS]
+              --method occlusion|gradient|ig|smoothgrad|deeplift|dance|caso|margin
+              [--baseline zeros|blur|mean] [--steps N] [--samples N] [--noise SIGMA]
+              [--rule rescale|reveal-cancel] [--layer NAME] [--seed N]
+              [--patch N] [--stride N] [--batch-size 64]
+              [--out map.npy|map.png|map.json]... [--quiet]
+    --input x.npy is the model input tensor as is; an image is preprocessed as the sidecar says.
+    --target is a class index or a label name (default: the predicted class).
+    occlusion: --patch (default min(H,W)/7, 4 for 28×28) and --stride (default patch/2);
+    it needs no gradients, so it works on any model onnxruntime runs. margin: not available yet.
 `;
 
 export interface ScanCommand {
@@ -22,7 +41,13 @@ export interface ScanCommand {
   quiet: boolean;
 }
 
-export type CliCommand = ScanCommand | { command: 'explain' } | { command: 'help' };
+export interface ExplainCommand {
+  command: 'explain';
+  params: ExplainParams;
+  quiet: boolean;
+}
+
+export type CliCommand = ScanCommand | ExplainCommand | { command: 'help' };
 
 const OPERATORS: ShiftOperator[] = ['normalized', 'random-walk', 'laplacian'];
 const VARIANTS: FilterVariant[] = ['algorithm-1', 'reference-code'];
@@ -30,7 +55,7 @@ const VARIANTS: FilterVariant[] = ['algorithm-1', 'reference-code'];
 export function parseCommandLine(argv: string[]): CliCommand {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
-  if (command === 'explain') return { command: 'explain' };
+  if (command === 'explain') return parseExplain(rest);
   if (command !== 'scan') throw new InputError(command, 'is not a margin command (scan, explain)');
 
   let values;
@@ -67,11 +92,6 @@ export function parseCommandLine(argv: string[]): CliCommand {
   if (!values.data) throw new InputError('--data', 'is required (an image folder, manifest, IDX file, .npy or CSV)');
   const task = values.task as TaskName;
   if (!TASK_NAMES.includes(task)) throw new InputError('--task', `must be one of ${TASK_NAMES.join(', ')}, got "${values.task}"`);
-  const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: T[]): T | undefined => {
-    if (value === undefined) return undefined;
-    if (!allowed.includes(value as T)) throw new InputError(flag, `must be one of ${allowed.join(', ')}, got "${value}"`);
-    return value as T;
-  };
   const format = oneOf<ResultFormat>('--format', values.format, ['json', 'csv']);
   const params: ScanParams = {
     task,
@@ -98,6 +118,79 @@ export function parseCommandLine(argv: string[]): CliCommand {
     top: nonNegativeInteger('--top', values.top!),
     quiet: values.quiet!,
   };
+}
+
+function parseExplain(args: string[]): ExplainCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        model: { type: 'string' },
+        input: { type: 'string' },
+        target: { type: 'string' },
+        method: { type: 'string' },
+        baseline: { type: 'string' },
+        steps: { type: 'string' },
+        samples: { type: 'string' },
+        noise: { type: 'string' },
+        rule: { type: 'string' },
+        layer: { type: 'string' },
+        seed: { type: 'string' },
+        patch: { type: 'string' },
+        stride: { type: 'string' },
+        'batch-size': { type: 'string' },
+        out: { type: 'string', multiple: true },
+        quiet: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new InputError('arguments', (error as Error).message.split('\n')[0]);
+  }
+  if (!values.model) throw new InputError('--model', 'is required (the .onnx classifier to explain)');
+  if (!values.input) throw new InputError('--input', 'is required (an image file, or a .npy holding one model input)');
+  if (!values.method) throw new InputError('--method', `is required: one of ${EXPLAIN_METHODS.join(', ')}`);
+  const method = oneOf<ExplainMethod>('--method', values.method, [...EXPLAIN_METHODS])!;
+  const optional = (flag: string, text: string | undefined, parse: (flag: string, text: string) => number) =>
+    text === undefined ? undefined : parse(flag, text);
+  const options: ExplainOptions = {
+    baseline: oneOf('--baseline', values.baseline, ['zeros', 'blur', 'mean']),
+    steps: optional('--steps', values.steps, positiveInteger),
+    samples: optional('--samples', values.samples, positiveInteger),
+    noise: optional('--noise', values.noise, positiveNumber),
+    rule: oneOf('--rule', values.rule, ['rescale', 'reveal-cancel']),
+    layer: values.layer,
+    seed: optional('--seed', values.seed, integer),
+    patch: optional('--patch', values.patch, positiveInteger),
+    stride: optional('--stride', values.stride, positiveInteger),
+    batchSize: optional('--batch-size', values['batch-size'], positiveInteger),
+  };
+  for (const key of Object.keys(options) as (keyof ExplainOptions)[]) if (options[key] === undefined) delete options[key];
+  return {
+    command: 'explain',
+    params: { model: values.model, input: values.input, method, target: values.target, options, out: values.out ?? [] },
+    quiet: values.quiet!,
+  };
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new InputError(flag, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+function integer(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value)) throw new InputError(flag, `must be an integer, got "${text}"`);
+  return value;
+}
+
+function positiveNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !(value > 0) || !Number.isFinite(value)) throw new InputError(flag, `must be a positive number, got "${text}"`);
+  return value;
 }
 
 function positiveInteger(flag: string, text: string): number {

@@ -4,9 +4,10 @@
  * line on stderr), 130 when interrupted, 1 on an internal error.
  */
 import { isInputError } from '../core/errors';
+import { runExplain, type ExplainOutcome } from '../engine/explain';
 import { runScan } from '../engine/scan';
 import { formatOf, writeResult } from '../engine/resultFiles';
-import { parseCommandLine, USAGE, type ScanCommand } from './args';
+import { parseCommandLine, USAGE, type ExplainCommand, type ScanCommand } from './args';
 import { stderrContext } from './progress';
 import { formatTopTable } from './table';
 
@@ -26,6 +27,26 @@ async function scan(command: ScanCommand): Promise<void> {
   if (command.outputs.length && !command.quiet) process.stderr.write(`wrote ${command.outputs.join(', ')}\n`);
 }
 
+async function explain(command: ExplainCommand): Promise<void> {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const context = stderrContext(command.quiet, controller.signal);
+  const result = await runExplain(command.params, context).finally(() => context.finish());
+  process.stdout.write(explainSummary(result) + '\n');
+  if (result.written.length && !command.quiet) process.stderr.write(`wrote ${command.params.out!.join(', ')}\n`);
+}
+
+/** One line: method, target, prediction with its probability, time. */
+function explainSummary(result: ExplainOutcome): string {
+  const name = (index: number, label?: string) => (label === undefined ? `class ${index}` : `${label} (${index})`);
+  const probability = (index: number) => result.probabilities[index].toFixed(3);
+  return (
+    `${result.method}: target ${name(result.target, result.targetLabel)} p=${probability(result.target)}; ` +
+    `predicted ${name(result.predicted, result.predictedLabel)} p=${probability(result.predicted)}; ` +
+    `${result.seconds.toFixed(2)} s`
+  );
+}
+
 async function main(argv: string[]): Promise<number> {
   try {
     const command = parseCommandLine(argv);
@@ -33,11 +54,8 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     }
-    if (command.command === 'explain') {
-      process.stderr.write('margin explain: saliency maps are not available yet in this version\n');
-      return 2;
-    }
-    await scan(command);
+    if (command.command === 'explain') await explain(command);
+    else await scan(command);
     return 0;
   } catch (error) {
     const name = (error as Error)?.name;

@@ -1,22 +1,25 @@
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { LogParams } from '../protocol/engine';
-import { cancelRequest, logNotification, progressNotification, scanRequest } from '../protocol/engineRpc';
+import { cancelRequest, explainRequest, logNotification, progressNotification, scanRequest } from '../protocol/engineRpc';
 import type { JobContext } from './context';
 import { toResponseError } from './errors';
+import { runExplain } from './explain';
 import { runScan } from './scan';
 
 /** At most this many progress notifications per second per job (the UI cannot show more). */
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * Serves scan/cancel on a connection. Each job has its own AbortController;
- * a failing job answers with an error and the engine keeps serving.
+ * Serves scan/explain/cancel on a connection. Each job has its own
+ * AbortController; a failing job answers with an error and the engine keeps
+ * serving.
  */
 export function serveEngine(connection: MessageConnection): void {
   const jobs = new Map<string, AbortController>();
   const log = (level: LogParams['level'], message: string) => void connection.sendNotification(logNotification, { level, message });
 
-  connection.onRequest(scanRequest, async ({ jobId, params }) => {
+  /** Runs one job with its own cancellation and throttled progress; errors become JSON-RPC errors. */
+  const runJob = async <T>(jobId: string, title: string, work: (context: JobContext) => Promise<T>) => {
     const controller = new AbortController();
     jobs.set(jobId, controller);
     const context: JobContext = {
@@ -26,8 +29,8 @@ export function serveEngine(connection: MessageConnection): void {
     };
     const started = performance.now();
     try {
-      const result = await runScan(params, context);
-      log('info', `job ${jobId}: ${params.task} scan done in ${Math.round(performance.now() - started)} ms`);
+      const result = await work(context);
+      log('info', `job ${jobId}: ${title} done in ${Math.round(performance.now() - started)} ms`);
       return result;
     } catch (error) {
       const response = toResponseError(error);
@@ -36,7 +39,17 @@ export function serveEngine(connection: MessageConnection): void {
     } finally {
       jobs.delete(jobId);
     }
-  });
+  };
+
+  connection.onRequest(scanRequest, ({ jobId, params }) => runJob(jobId, `${params.task} scan`, (context) => runScan(params, context)));
+
+  connection.onRequest(explainRequest, ({ jobId, params }) =>
+    runJob(jobId, `${params.method} explanation`, async (context) => {
+      const outcome = await runExplain(params, context);
+      // A Float32Array would serialize as an object keyed by index; the map goes out as a plain list.
+      return { ...outcome, map: Array.from(outcome.map) };
+    }),
+  );
 
   connection.onRequest(cancelRequest, ({ jobId }) => {
     const job = jobs.get(jobId);

@@ -68,6 +68,70 @@ export interface ScanResult {
   cached: { embeddings: boolean; result: boolean };
 }
 
+/** Saliency methods by CLI name; `margin` (the MARGIN superpixel saliency) is not available yet. */
+export type ExplainMethod = 'margin' | 'occlusion' | 'gradient' | 'ig' | 'smoothgrad' | 'deeplift' | 'dance' | 'caso';
+export const EXPLAIN_METHODS: readonly ExplainMethod[] = ['margin', 'occlusion', 'gradient', 'ig', 'smoothgrad', 'deeplift', 'dance', 'caso'];
+
+/** Method settings; each method reads the ones it uses and ignores the rest. */
+export interface ExplainOptions {
+  /** IG: interpolation steps. */
+  steps?: number;
+  /** SmoothGrad: noisy samples; DANCE: decoys. */
+  samples?: number;
+  /** SmoothGrad: noise σ as a fraction of the input's range. */
+  noise?: number;
+  /** IG, DeepLIFT (and occlusion: zeros or mean) reference input. */
+  baseline?: 'zeros' | 'blur' | 'mean';
+  /** DeepLIFT rule. */
+  rule?: 'rescale' | 'reveal-cancel';
+  /** DANCE: the intermediate tensor whose activations decoys keep. */
+  layer?: string;
+  seed?: number;
+  /** Occlusion: patch side and stride in pixels. */
+  patch?: number;
+  stride?: number;
+  /** Samples per onnxruntime run. */
+  batchSize?: number;
+}
+
+export interface ExplainParams {
+  /** ONNX model (absolute, or relative to the engine's cwd). */
+  model: string;
+  /** One sample: an image file (decoded and preprocessed as the sidecar says) or a .npy model input tensor. */
+  input: string;
+  method: ExplainMethod;
+  /** Class to explain: an index or a label name from the sidecar; default the predicted class. */
+  target?: number | string;
+  options?: ExplainOptions;
+  /** Files to write the map to: `.npy` (float32, the input's shape), `.png` (overlay) or `.json`. */
+  out?: string[];
+}
+
+export interface ExplainResult {
+  method: ExplainMethod;
+  model: string;
+  input: string;
+  target: number;
+  targetLabel?: string;
+  predicted: number;
+  predictedLabel?: string;
+  /** Softmax of the logits for the input. */
+  probabilities: number[];
+  /** The map's (= the model input's per-sample) shape. */
+  shape: number[];
+  /** The attribution, row-major, `shape`'s product values. */
+  map: number[];
+  /** Wall time of the explanation (model loading included). */
+  seconds: number;
+  /** The files written (absolute paths), in the order asked. */
+  written: string[];
+}
+
+export interface ExplainRequestParams {
+  jobId: string;
+  params: ExplainParams;
+}
+
 export interface ScanRequestParams {
   jobId: string;
   params: ScanParams;

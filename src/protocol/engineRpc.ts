@@ -7,6 +7,8 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc/node';
 import {
   ENGINE_METHODS,
   type CancelParams,
+  type ExplainRequestParams,
+  type ExplainResult,
   type InputErrorData,
   type LogParams,
   type ProgressParams,
@@ -16,6 +18,9 @@ import {
 
 export const scanRequest = new RequestType<ScanRequestParams, ScanResult, InputErrorData | undefined>(
   ENGINE_METHODS.scan,
+);
+export const explainRequest = new RequestType<ExplainRequestParams, ExplainResult, InputErrorData | undefined>(
+  ENGINE_METHODS.explain,
 );
 export const cancelRequest = new RequestType<CancelParams, boolean, void>(ENGINE_METHODS.cancel);
 export const progressNotification = new NotificationType<ProgressParams>(ENGINE_METHODS.progress);

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openDataset } from '../../../src/data/open';
 import { readLabelsFile } from '../../../src/data/labelsFile';
+import { FMNIST_LABELS } from '../../support/fmnist';
 import {
   assertSameBytes,
   FMNIST,
@@ -15,18 +16,7 @@ import {
 
 const NPY = join(FMNIST, 'npy');
 /** The names scripts/make-fixtures.py writes to labels.txt, by class index. */
-const LABEL_NAMES = [
-  'T-shirt_top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle_boot',
-];
+const LABEL_NAMES = FMNIST_LABELS;
 
 describe('data/npy: the Fashion-MNIST arrays', () => {
   const t10k = t10kReference();

@@ -1,0 +1,349 @@
+/**
+ * One explanation, start to end: model → one input → logits → target class →
+ * saliency map → the files asked for. The CLI runs it in process; the engine
+ * serves it as the `explain` request.
+ */
+import { existsSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { InputError, isInputError, throwIfAborted } from '../core/errors';
+import { decodeImageFile } from '../data/fileImages';
+import { npyToFloat32, readNpy } from '../data/npy';
+import type { RawImage } from '../data/types';
+import {
+  attributionMethod,
+  openGradientModel,
+  runAttribution,
+  type AttributionMethod,
+} from '../model/attribution/methods';
+import {
+  pixelOffset,
+  spatialLayout,
+  type OcclusionOptions,
+  type SpatialLayout,
+} from '../model/attribution/occlusion';
+import type { ForwardModel } from '../model/autodiff/types';
+import { forwardModelOf, sampleShapeOf } from '../model/forwardModel';
+import { pixelsPerImage, sizeMismatch, writeImage } from '../model/preprocess';
+import { openModel, type LoadedModel } from '../model/session';
+import { loadModelConfig, sidecarPath, type InputConfig } from '../model/sidecar';
+import {
+  EXPLAIN_METHODS,
+  type ExplainMethod,
+  type ExplainOptions,
+  type ExplainParams,
+  type ExplainResult,
+} from '../protocol/engine';
+import type { JobContext } from './context';
+import { mapFormatOf, writeMapFile } from './mapFiles';
+import { NotImplementedError } from './scan';
+
+/** What runExplain returns: the protocol's result with the map as a Float32Array (the engine converts it for JSON). */
+export interface ExplainOutcome extends Omit<ExplainResult, 'map'> {
+  map: Float32Array;
+}
+
+/** What the engine knows of a model for explaining: the logits' name, class names, and the image preprocessing when there is one. */
+interface ExplainConfig {
+  logits: string;
+  labels?: string[];
+  /** The sidecar's (or inferred) image input; absent for a feature model without a sidecar fed a .npy. */
+  input?: InputConfig;
+}
+
+/** The input, as the model takes it, and as grey pixels for the overlay. */
+interface LoadedInput {
+  x: Float32Array;
+  image?: RawImage;
+}
+
+export async function runExplain(
+  params: ExplainParams,
+  context: JobContext,
+  cwd = process.cwd(),
+): Promise<ExplainOutcome> {
+  const started = performance.now();
+  const modelPath = resolve(cwd, params.model);
+  const inputPath = resolve(cwd, params.input);
+  const outputs = (params.out ?? []).map((path) => resolve(cwd, path));
+  const method = checkMethod(params.method);
+  const options = checkOptions(params.options ?? {});
+  for (const path of outputs) mapFormatOf(path);
+
+  context.progress('reading the model', 0, 1);
+  const loaded = await openModel(modelPath);
+  const isNpy = extname(inputPath).toLowerCase() === '.npy';
+  const config = await explainConfig(loaded, !isNpy);
+  const input = loaded.info.inputs[0];
+  const { sampleShape } = sampleShapeOf(modelPath, input.name, input.dims);
+
+  context.progress('reading the input', 0, 1);
+  const sample = isNpy
+    ? await readNpyInput(inputPath, sampleShape, modelPath)
+    : await readImageInput(inputPath, config, sampleShape, loaded);
+  throwIfAborted(context.signal);
+
+  const opening = method.kind === 'gradient' ? 'building the gradient graph' : 'starting the model';
+  context.progress(opening, 0, 1);
+  const modelOptions = { logits: config.logits, batchSize: options.batchSize };
+  const model: ForwardModel =
+    method.kind === 'gradient'
+      ? await openGradientModel(modelPath, modelOptions)
+      : await forwardModelOf(loaded, modelOptions);
+  try {
+    context.progress(opening, 1, 1);
+    if (config.labels && config.labels.length !== model.numClasses) {
+      throw new InputError(
+        sidecarPath(modelPath),
+        `lists ${config.labels.length} labels, but the model outputs ${model.numClasses} logits`,
+      );
+    }
+    const probabilities = softmax(await model.predict(sample.x, 1));
+    const predicted = argmax(probabilities);
+    const target = resolveTarget(params.target, model.numClasses, config.labels, modelPath) ?? predicted;
+
+    const stage = `explaining (${params.method})`;
+    const methodOptions: OcclusionOptions = { ...options, layout: config.input?.layout };
+    const map = await runAttribution(method, model, { x: sample.x, target }, methodOptions, {
+      signal: context.signal,
+      progress: (done, total) => context.progress(stage, done, total),
+    });
+    if (map.length !== model.sampleSize)
+      throw new Error(`${params.method} returned ${map.length} values for an input of ${model.sampleSize}`);
+    throwIfAborted(context.signal);
+
+    const result = {
+      method: params.method,
+      model: modelPath,
+      input: inputPath,
+      target,
+      targetLabel: config.labels?.[target],
+      predicted,
+      predictedLabel: config.labels?.[predicted],
+      probabilities: Array.from(probabilities),
+      shape: [...model.sampleShape],
+    };
+    if (outputs.length > 0) {
+      context.progress('writing the map', 0, outputs.length);
+      const layout = spatialLayout(model.sampleShape, config.input?.layout);
+      const background = greyBackground(sample, layout, config.input);
+      for (const [index, path] of outputs.entries()) {
+        await writeMapFile(path, { result, map, layout, background });
+        context.progress('writing the map', index + 1, outputs.length);
+      }
+    }
+    return { ...result, map, seconds: (performance.now() - started) / 1000, written: outputs };
+  } finally {
+    await model.release();
+  }
+}
+
+function checkMethod(name: ExplainMethod): AttributionMethod {
+  if (!EXPLAIN_METHODS.includes(name))
+    throw new InputError('--method', `must be one of ${EXPLAIN_METHODS.join(', ')}, got "${name}"`);
+  if (name === 'margin') {
+    throw new NotImplementedError(
+      'the margin saliency method (MARGIN on superpixels) is not available yet in this version; use --method occlusion (black box) or a gradient method',
+    );
+  }
+  return attributionMethod(name)!;
+}
+
+/** The engine checks what the CLI checks too: requests may come from any client. */
+function checkOptions(options: ExplainOptions): ExplainOptions {
+  const positive = ['steps', 'samples', 'patch', 'stride', 'batchSize'] as const;
+  for (const key of positive) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1))
+      throw new InputError(flagOf(key), `must be a positive integer, got ${value}`);
+  }
+  if (options.seed !== undefined && !Number.isInteger(options.seed))
+    throw new InputError('--seed', `must be an integer, got ${options.seed}`);
+  if (options.noise !== undefined && !(options.noise > 0 && Number.isFinite(options.noise))) {
+    throw new InputError('--noise', `must be a positive number, got ${options.noise}`);
+  }
+  const oneOf = (flag: string, value: string | undefined, allowed: string[]) => {
+    if (value !== undefined && !allowed.includes(value))
+      throw new InputError(flag, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  };
+  oneOf('--baseline', options.baseline, ['zeros', 'blur', 'mean']);
+  oneOf('--rule', options.rule, ['rescale', 'reveal-cancel']);
+  return options;
+}
+
+function flagOf(key: string): string {
+  return '--' + key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/**
+ * The sidecar as loadModelConfig reads it. A feature model (say [N, 10]) has
+ * no image geometry; without a sidecar that is only an error for image inputs.
+ */
+async function explainConfig(model: LoadedModel, imageInput: boolean): Promise<ExplainConfig> {
+  try {
+    const config = await loadModelConfig(model.path, model.info);
+    return { logits: config.logits, labels: config.labels, input: config.input };
+  } catch (error) {
+    if (imageInput || !isInputError(error) || existsSync(sidecarPath(model.path))) throw error;
+    return { logits: model.info.outputs[0].name };
+  }
+}
+
+/** A .npy input is the model input tensor itself: one sample, with or without a batch dimension of 1. */
+async function readNpyInput(file: string, sampleShape: number[], modelPath: string): Promise<LoadedInput> {
+  const array = await readNpy(file);
+  if (array.dtype.kind !== 'number')
+    throw new InputError(file, `holds ${array.dtype.descr} strings; a model input must be numbers`);
+  const fits = sameShape(array.shape, sampleShape) || sameShape(array.shape, [1, ...sampleShape]);
+  if (!fits) {
+    throw new InputError(
+      file,
+      `has shape (${array.shape.join(', ')}), but ${basename(modelPath)} takes one sample of shape (${sampleShape.join(', ')}) ` +
+        `(also accepted: (1, ${sampleShape.join(', ')})); save a single sample, e.g. np.save(path, x[i])`,
+    );
+  }
+  return { x: Float32Array.from(npyToFloat32(array)) };
+}
+
+/** An image file is decoded and preprocessed as the sidecar says; never resized. */
+async function readImageInput(
+  file: string,
+  config: ExplainConfig,
+  sampleShape: number[],
+  model: LoadedModel,
+): Promise<LoadedInput> {
+  const input = config.input!;
+  const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
+  if (pixelsPerImage(input) !== sampleSize) {
+    throw new InputError(
+      sidecarPath(model.path),
+      `describes ${input.channels}×${input.height}×${input.width} images, but the model's input holds ${sampleSize} values per sample`,
+    );
+  }
+  const image = await decodeImageFile(file, input.channels);
+  const mismatch = sizeMismatch(image, input, basename(model.path));
+  if (mismatch) throw new InputError(file, mismatch);
+  const x = new Float32Array(sampleSize);
+  writeImage(image, input, x, 0);
+  return { x, image };
+}
+
+/**
+ * The class to explain: an index, or a label name from the sidecar (exact,
+ * else case-insensitive); undefined = the predicted class.
+ */
+export function resolveTarget(
+  target: number | string | undefined,
+  numClasses: number,
+  labels: string[] | undefined,
+  modelPath: string,
+): number | undefined {
+  if (target === undefined || target === '') return undefined;
+  const range = `the model has ${numClasses} classes, 0–${numClasses - 1}`;
+  const text = String(target).trim();
+  if (/^[+-]?\d+$/.test(text)) {
+    const index = Number(text);
+    if (index < 0 || index >= numClasses)
+      throw new InputError('--target', `${text} is out of range: ${range}`);
+    return index;
+  }
+  if (typeof target === 'number') throw new InputError('--target', `must be a class index, got ${target}`);
+  if (!labels) {
+    throw new InputError(
+      '--target',
+      `"${text}" is not a class index, and ${basename(modelPath)} has no class names (no labels in ${basename(sidecarPath(modelPath))}); ${range}`,
+    );
+  }
+  const exact = labels.indexOf(text);
+  if (exact >= 0) return exact;
+  const folded = labels.flatMap((label, index) =>
+    label.toLowerCase() === text.toLowerCase() ? [index] : [],
+  );
+  if (folded.length === 1) return folded[0];
+  throw new InputError(
+    '--target',
+    `"${text}" is not a class of ${basename(modelPath)}; its classes are ${labels.join(', ')} (or an index 0–${numClasses - 1})`,
+  );
+}
+
+/** The overlay's background: the image itself, or the input de-normalised (a .npy input). */
+function greyBackground(
+  sample: LoadedInput,
+  layout: SpatialLayout,
+  input: InputConfig | undefined,
+): Uint8Array {
+  const { height, width, channels } = layout;
+  const grey = new Uint8Array(height * width);
+  if (sample.image && sample.image.width === width && sample.image.height === height) {
+    const { pixels, channels: imageChannels } = sample.image;
+    for (let p = 0; p < grey.length; p++) {
+      grey[p] =
+        imageChannels === 3
+          ? luminance(pixels[p * 3], pixels[p * 3 + 1], pixels[p * 3 + 2])
+          : pixels[p * imageChannels];
+    }
+    return grey;
+  }
+  const { x } = sample;
+  const perChannel = (c: number, y: number, xx: number) => x[pixelOffset(layout, c, y, xx)];
+  const geometryMatches =
+    input && input.channels === channels && input.height === height && input.width === width;
+  if (geometryMatches) {
+    // pixel = (x · std + mean) / scale, the inverse of the sidecar's preprocessing.
+    const at = (list: number[], c: number) => list[list.length === 1 ? 0 : c];
+    const pixel = (c: number, y: number, xx: number) =>
+      (perChannel(c, y, xx) * at(input.std, c) + at(input.mean, c)) / input.scale;
+    for (let y = 0; y < height; y++) {
+      for (let xx = 0; xx < width; xx++) {
+        grey[y * width + xx] =
+          channels === 3
+            ? luminance(pixel(0, y, xx), pixel(1, y, xx), pixel(2, y, xx))
+            : clampByte(pixel(0, y, xx));
+      }
+    }
+    return grey;
+  }
+  // No preprocessing known: stretch the channel mean to 0…255.
+  const mean = new Float32Array(height * width);
+  for (let y = 0; y < height; y++) {
+    for (let xx = 0; xx < width; xx++) {
+      let sum = 0;
+      for (let c = 0; c < channels; c++) sum += perChannel(c, y, xx);
+      mean[y * width + xx] = sum / channels;
+    }
+  }
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of mean) {
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  const span = high > low ? high - low : 1;
+  for (let p = 0; p < grey.length; p++) grey[p] = clampByte(((mean[p] - low) / span) * 255);
+  return grey;
+}
+
+function luminance(r: number, g: number, b: number): number {
+  return clampByte(0.299 * r + 0.587 * g + 0.114 * b);
+}
+
+function clampByte(value: number): number {
+  return Number.isFinite(value) ? Math.max(0, Math.min(255, Math.round(value))) : 0;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function softmax(logits: Float32Array): Float64Array {
+  let max = -Infinity;
+  for (const value of logits) max = Math.max(max, value);
+  const exp = Float64Array.from(logits, (value) => Math.exp(value - max));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  return exp.map((value) => value / sum);
+}
+
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}

@@ -1,0 +1,156 @@
+/**
+ * Decoys for DANCE (Lu, Guo, Xing & Noble, "DANCE: Enhancing saliency maps
+ * using decoys", ICML 2021, §3.2–3.3): copies x̃ of the input that differ from
+ * x only on a mask M of "swappable" features and that a chosen intermediate
+ * layer h cannot tell from x. Each decoy solves the paper's eq. 2,
+ *
+ *   maximise ‖((x̃ − x) · s)⁺‖₁  over x̃ ∈ [x_min, x_max]^d
+ *   subject to ‖h(x̃) − h(x)‖∞ ≤ ε  and  (x̃ − x) ∘ (1 − M) = 0,
+ *
+ * for s = +1 (push the masked features up as far as h allows) or s = −1
+ * (down): the two ends of the range of legitimate values.
+ *
+ * The constraint on h enters as a penalty, λ Σ_j max(|h_j(x̃) − h_j(x)| − ε, 0)²:
+ * it is zero exactly when ‖h(x̃) − h(x)‖∞ ≤ ε, and its gradient is the VJP of
+ * h with upstream 2λ (d − clip(d, −ε, ε)), d = h(x̃) − h(x) (the squared
+ * distance's 2d, with the tolerated part removed). The mask and the box are
+ * kept by projection after each step. The paper leaves its solver to an
+ * appendix we could not read; this one is ours: Adam steps (Kingma & Ba, 2015)
+ * of size `learningRate`, from x̃ = x. The penalty weight of a decoy grows by half
+ * whenever its iterate breaks the constraint, as in penalty methods; and the
+ * decoy returned is the best iterate that kept it (δ = 0, x itself, keeps it
+ * trivially), so every decoy satisfies the tolerance, whatever the optimiser did.
+ *
+ * All decoys are optimised together: each iteration is one forward call and
+ * one VJP on the whole batch.
+ */
+import { throwIfAborted } from '../../core/errors';
+import type { DifferentiableTensor } from '../autodiff/types';
+import { yieldToEventLoop } from './batches';
+import type { MethodContext } from './types';
+
+export interface DecoySpec {
+  /** 1 where the decoy may differ from x (sampleSize values). */
+  mask: Uint8Array;
+  /** +1 to push the masked features up, −1 down. */
+  sign: 1 | -1;
+}
+
+export interface DecoySearch {
+  /** ε: the largest change allowed in any unit of the layer. */
+  tolerance: number;
+  /** The box of legitimate input values. */
+  lower: number;
+  upper: number;
+  iterations: number;
+  /** Adam's step size, in input units. */
+  learningRate: number;
+  /** The penalty weight λ each decoy starts with. */
+  initialPenalty: number;
+}
+
+export interface DecoySet {
+  /** n × sampleSize decoys, in the order of the specs. */
+  decoys: Float32Array;
+  /** ‖h(x̃) − h(x)‖∞ of each decoy (≤ tolerance). */
+  deviations: Float64Array;
+  /** ‖((x̃ − x)·s)⁺‖₁ of each decoy: how far it got. */
+  reach: Float64Array;
+}
+
+/** The penalty weight's growth after an iteration that broke the constraint. */
+const PENALTY_GROWTH = 1.5;
+const ADAM_BETA1 = 0.9;
+const ADAM_BETA2 = 0.999;
+const ADAM_EPSILON = 1e-8;
+
+export async function generateDecoys(
+  layer: DifferentiableTensor,
+  x: Float32Array,
+  specs: readonly DecoySpec[],
+  search: DecoySearch,
+  context: MethodContext,
+  progress: { doneBefore: number; grandTotal: number } = { doneBefore: 0, grandTotal: search.iterations },
+): Promise<DecoySet> {
+  const n = specs.length;
+  const size = x.length;
+  const { tolerance, lower, upper, iterations, learningRate } = search;
+  const reference = await layer.forward(x, 1);
+  const units = layer.size;
+
+  const delta = new Float64Array(n * size);
+  const firstMoment = new Float64Array(n * size);
+  const secondMoment = new Float64Array(n * size);
+  const penalty = new Float64Array(n).fill(search.initialPenalty);
+  const best = new Float64Array(n * size);
+  const bestReach = new Float64Array(n);
+  const bestDeviation = new Float64Array(n);
+  const points = new Float32Array(n * size);
+  const upstream = new Float32Array(n * units);
+
+  for (let t = 0; t <= iterations; t++) {
+    throwIfAborted(context.signal);
+    for (let k = 0; k < n; k++)
+      for (let i = 0; i < size; i++) points[k * size + i] = x[i] + delta[k * size + i];
+    const h = await layer.forward(points, n);
+
+    // Keep each decoy's best feasible iterate; build the penalty's upstream.
+    let anyViolation = false;
+    for (let k = 0; k < n; k++) {
+      let deviation = 0;
+      for (let j = 0; j < units; j++) {
+        const d = h[k * units + j] - reference[j];
+        deviation = Math.max(deviation, Math.abs(d));
+        const excess = d > tolerance ? d - tolerance : d < -tolerance ? d + tolerance : 0;
+        upstream[k * units + j] = 2 * penalty[k] * excess;
+      }
+      if (deviation <= tolerance) {
+        const reach = reachOf(delta, k, size, specs[k]);
+        if (reach > bestReach[k]) {
+          bestReach[k] = reach;
+          bestDeviation[k] = deviation;
+          best.set(delta.subarray(k * size, (k + 1) * size), k * size);
+        }
+      } else {
+        anyViolation = true;
+        penalty[k] *= PENALTY_GROWTH;
+      }
+    }
+    if (t === iterations) break; // the last pass only scores the final iterate
+
+    const penaltyGradient = anyViolation ? (await layer.vjp(points, n, upstream)).grad : undefined;
+    const correction1 = 1 - ADAM_BETA1 ** (t + 1);
+    const correction2 = 1 - ADAM_BETA2 ** (t + 1);
+    for (let k = 0; k < n; k++) {
+      const { mask, sign } = specs[k];
+      for (let i = 0; i < size; i++) {
+        if (!mask[i]) continue;
+        const at = k * size + i;
+        // Minimise −‖(δ·s)⁺‖₁ + penalty: the first term's (sub)gradient is −s
+        // where δ·s ≥ 0 (at 0, the one-sided derivative towards s) and 0 elsewhere.
+        const objectiveGradient = sign * delta[at] >= 0 ? -sign : 0;
+        const gradient = objectiveGradient + (penaltyGradient ? penaltyGradient[at] : 0);
+        firstMoment[at] = ADAM_BETA1 * firstMoment[at] + (1 - ADAM_BETA1) * gradient;
+        secondMoment[at] = ADAM_BETA2 * secondMoment[at] + (1 - ADAM_BETA2) * gradient * gradient;
+        const stepped =
+          delta[at] -
+          (learningRate * (firstMoment[at] / correction1)) /
+            (Math.sqrt(secondMoment[at] / correction2) + ADAM_EPSILON);
+        // Project onto the box.
+        delta[at] = Math.min(upper, Math.max(lower, x[i] + stepped)) - x[i];
+      }
+    }
+    context.progress?.(progress.doneBefore + t + 1, progress.grandTotal);
+    await yieldToEventLoop();
+  }
+
+  const decoys = new Float32Array(n * size);
+  for (let k = 0; k < n; k++) for (let i = 0; i < size; i++) decoys[k * size + i] = x[i] + best[k * size + i];
+  return { decoys, deviations: bestDeviation, reach: bestReach };
+}
+
+function reachOf(delta: Float64Array, k: number, size: number, spec: DecoySpec): number {
+  let reach = 0;
+  for (let i = 0; i < size; i++) if (spec.mask[i]) reach += Math.max(0, spec.sign * delta[k * size + i]);
+  return reach;
+}

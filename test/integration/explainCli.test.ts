@@ -1,0 +1,347 @@
+/**
+ * `margin explain` end to end (DESIGN.md §3): the built CLI on the real fixture
+ * CNN, a real PNG and a real preprocessed tensor; the map files read back; bad
+ * input answered with exit 2 and one line naming the file or flag.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { npyToFloat32, readNpy } from '../../src/data/npy';
+import { npyFloat32Bytes } from '../../src/engine/mapFiles';
+import { fixtures, freshDir, runCli } from './helpers';
+
+const fmnist = join(fixtures, 'fmnist');
+const model = join(fmnist, 'model.onnx');
+const png = join(fmnist, 'reference', 'png', '000.png');
+const autodiffBad = join(fixtures, 'autodiff', 'bad');
+
+/** Sample `index` of inputs16.npy (the preprocessed t10k images) as its own .npy, shape (1, 28, 28). */
+async function sampleNpy(dir: string, index: number, shape = [1, 28, 28]): Promise<string> {
+  const inputs = npyToFloat32(await readNpy(join(fmnist, 'reference', 'inputs16.npy')));
+  const path = join(dir, `x${index}.npy`);
+  writeFileSync(path, npyFloat32Bytes(shape, inputs.slice(index * 784, (index + 1) * 784)));
+  return path;
+}
+
+function explainOk(args: string[], dir = freshDir()): { stdout: string; stderr: string; dir: string } {
+  const run = runCli(['explain', ...args], dir);
+  assert.equal(run.status, 0, `margin explain failed: ${run.stderr}`);
+  return { stdout: run.stdout, stderr: run.stderr, dir };
+}
+
+function expectInputError(args: string[], names: string, problem: RegExp): string {
+  const run = runCli(['explain', '--quiet', ...args]);
+  assert.equal(run.status, 2, `exit code (stderr: ${run.stderr})`);
+  const lines = run.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${run.stderr}`);
+  assert.ok(lines[0].includes(names), `"${lines[0]}" names ${names}`);
+  assert.match(lines[0], problem);
+  assert.doesNotMatch(lines[0], /internal error|at .*\.js:\d+/);
+  return lines[0];
+}
+
+describe('margin explain (CLI)', function () {
+  this.timeout(300_000);
+
+  it('explains a PNG with occlusion and writes .npy, .png and .json maps', async () => {
+    const { stdout, stderr, dir } = explainOk([
+      '--model',
+      model,
+      '--input',
+      png,
+      '--method',
+      'occlusion',
+      '--out',
+      'map.npy',
+      '--out',
+      'map.png',
+      '--out',
+      'map.json',
+    ]);
+    const lines = stdout.trim().split('\n');
+    assert.equal(lines.length, 1, stdout);
+    assert.match(
+      lines[0],
+      /^occlusion: target Ankle_boot \(9\) p=0\.\d{3}; predicted Ankle_boot \(9\) p=0\.\d{3}; \d+\.\d\d s$/,
+    );
+    assert.match(stderr, /explaining \(occlusion\)/, 'progress on stderr');
+    assert.match(stderr, /wrote map\.npy, map\.png, map\.json/);
+
+    const npy = await readNpy(join(dir, 'map.npy'));
+    assert.equal(npy.dtype.descr, '<f4');
+    assert.deepEqual(npy.shape, [1, 28, 28]);
+    const map = npyToFloat32(npy);
+    assert.ok(map.every(Number.isFinite) && map.some((v) => v !== 0));
+
+    const { info } = await sharp(join(dir, 'map.png')).raw().toBuffer({ resolveWithObject: true });
+    assert.deepEqual([info.width, info.height, info.channels], [28, 28, 3]);
+
+    const json = JSON.parse(readFileSync(join(dir, 'map.json'), 'utf8'));
+    assert.equal(json.method, 'occlusion');
+    assert.equal(json.target, 9);
+    assert.deepEqual(json.shape, [1, 28, 28]);
+    assert.deepEqual(json.map, Array.from(map));
+  });
+
+  it('feeds a .npy as the model input: same map as its PNG, with or without the batch dimension', async () => {
+    const dir = freshDir();
+    const withoutBatch = await sampleNpy(dir, 0);
+    const withBatch = await sampleNpy(dir, 0, [1, 1, 28, 28]);
+    explainOk(
+      ['--model', model, '--input', png, '--method', 'occlusion', '--out', 'from-png.npy', '--quiet'],
+      dir,
+    );
+    explainOk(
+      ['--model', model, '--input', withoutBatch, '--method', 'occlusion', '--out', 'a.npy', '--quiet'],
+      dir,
+    );
+    explainOk(
+      [
+        '--model',
+        model,
+        '--input',
+        withBatch,
+        '--method',
+        'occlusion',
+        '--out',
+        'b.npy',
+        '--out',
+        'b.png',
+        '--quiet',
+      ],
+      dir,
+    );
+    const read = async (name: string) => npyToFloat32(await readNpy(join(dir, name)));
+    const [fromPng, a, b] = [await read('from-png.npy'), await read('a.npy'), await read('b.npy')];
+    assert.deepEqual(Array.from(a), Array.from(b));
+    let worst = 0;
+    for (let i = 0; i < 784; i++) worst = Math.max(worst, Math.abs(a[i] - fromPng[i]));
+    assert.ok(worst < 1e-3, `PNG and its tensor differ by ${worst}`);
+    const overlay = await sharp(join(dir, 'b.png')).metadata();
+    assert.deepEqual(
+      [overlay.width, overlay.height],
+      [28, 28],
+      'a .npy of an image model still gets an overlay',
+    );
+  });
+
+  it('takes --target as an index or a label name, and the occlusion patch as options', async () => {
+    const dir = freshDir();
+    const byName = explainOk(
+      [
+        '--model',
+        model,
+        '--input',
+        png,
+        '--method',
+        'occlusion',
+        '--target',
+        'Sneaker',
+        '--patch',
+        '6',
+        '--stride',
+        '3',
+        '--out',
+        'n.npy',
+        '--quiet',
+      ],
+      dir,
+    );
+    explainOk(
+      [
+        '--model',
+        model,
+        '--input',
+        png,
+        '--method',
+        'occlusion',
+        '--target',
+        '7',
+        '--patch',
+        '6',
+        '--stride',
+        '3',
+        '--out',
+        'i.npy',
+        '--quiet',
+      ],
+      dir,
+    );
+    assert.match(byName.stdout, /target Sneaker \(7\)/);
+    assert.match(byName.stdout, /predicted Ankle_boot \(9\)/);
+    const read = async (name: string) => Array.from(npyToFloat32(await readNpy(join(dir, name))));
+    assert.deepEqual(await read('n.npy'), await read('i.npy'));
+  });
+
+  describe('bad input: exit 2, one line naming the file or flag', () => {
+    it('a target out of range', () => {
+      expectInputError(
+        ['--model', model, '--input', png, '--method', 'occlusion', '--target', '10'],
+        '--target',
+        /10 is out of range.*10 classes, 0–9/,
+      );
+    });
+
+    it('an unknown label name', () => {
+      expectInputError(
+        ['--model', model, '--input', png, '--method', 'occlusion', '--target', 'Boot'],
+        '--target',
+        /"Boot" is not a class of model\.onnx.*Ankle_boot/,
+      );
+    });
+
+    it('an input .npy of the wrong shape', async () => {
+      const dir = freshDir();
+      const wrong = join(dir, 'wrong.npy');
+      writeFileSync(wrong, npyFloat32Bytes([28, 28], new Float32Array(784)));
+      expectInputError(
+        ['--model', model, '--input', wrong, '--method', 'occlusion'],
+        wrong,
+        /shape \(28, 28\).*\(1, 28, 28\)/,
+      );
+    });
+
+    it('a broken image', () => {
+      const broken = join(fixtures, 'bad', 'broken-images', 'Bag', 'broken.png');
+      expectInputError(
+        ['--model', model, '--input', broken, '--method', 'occlusion'],
+        broken,
+        /cannot be decoded as an image/,
+      );
+    });
+
+    it('an image of another size than the model takes', async () => {
+      const dir = freshDir();
+      const large = join(dir, 'large.png');
+      await sharp(png).resize(32, 32).toFile(large);
+      expectInputError(
+        ['--model', model, '--input', large, '--method', 'occlusion'],
+        large,
+        /32×32 pixels.*expects 28×28/,
+      );
+    });
+
+    it('a model with two inputs', () => {
+      const twoInputs = join(autodiffBad, 'two-inputs.onnx');
+      expectInputError(
+        ['--model', twoInputs, '--input', png, '--method', 'gradient'],
+        twoInputs,
+        /has 2 inputs \(input, extra\)/,
+      );
+    });
+
+    it('an unknown method, margin (not available yet), a missing flag, an unknown --out format', () => {
+      expectInputError(
+        ['--model', model, '--input', png, '--method', 'lime'],
+        '--method',
+        /must be one of .*occlusion/,
+      );
+      expectInputError(
+        ['--model', model, '--input', png, '--method', 'margin'],
+        'margin',
+        /not available yet/,
+      );
+      expectInputError(['--input', png, '--method', 'occlusion'], '--model', /is required/);
+      expectInputError(
+        ['--model', model, '--input', png, '--method', 'occlusion', '--out', 'map.bmp'],
+        '--out',
+        /map\.bmp.*\.npy, \.png or \.json/,
+      );
+      expectInputError(
+        ['--model', model, '--input', png, '--method', 'ig', '--steps', '0'],
+        '--steps',
+        /positive integer/,
+      );
+    });
+  });
+
+  describe('a model whose gradients are unavailable (CumSum)', () => {
+    const unsupported = join(autodiffBad, 'unsupported-op.onnx');
+
+    async function input16(dir: string): Promise<string> {
+      const path = join(dir, 'x16.npy');
+      writeFileSync(
+        path,
+        npyFloat32Bytes(
+          [1, 16, 16],
+          Float32Array.from({ length: 256 }, (_, i) => ((i * 37) % 101) / 101),
+        ),
+      );
+      return path;
+    }
+
+    it('a gradient method names the op and the node and offers --method occlusion', async () => {
+      const x = await input16(freshDir());
+      for (const method of ['gradient', 'ig', 'deeplift']) {
+        const line = expectInputError(
+          ['--model', unsupported, '--input', x, '--method', method],
+          unsupported,
+          /CumSum/,
+        );
+        assert.match(line, /"\/CumSum"/, 'names the node');
+        assert.match(line, /--method occlusion/);
+      }
+    });
+
+    it('--method occlusion explains it', async () => {
+      const dir = freshDir();
+      const x = await input16(dir);
+      const { stdout } = explainOk(
+        [
+          '--model',
+          unsupported,
+          '--input',
+          x,
+          '--method',
+          'occlusion',
+          '--out',
+          'map.npy',
+          '--out',
+          'map.png',
+          '--quiet',
+        ],
+        dir,
+      );
+      assert.match(
+        stdout,
+        /^occlusion: target class \d p=\d\.\d{3}; predicted class \d p=\d\.\d{3}; /,
+        'no sidecar: classes by index',
+      );
+      const npy = await readNpy(join(dir, 'map.npy'));
+      assert.deepEqual(npy.shape, [1, 16, 16]);
+      assert.ok(npyToFloat32(npy).some((v) => v !== 0));
+      const meta = await sharp(join(dir, 'map.png')).metadata();
+      assert.deepEqual([meta.width, meta.height], [16, 16]);
+    });
+  });
+
+  describe('gradient methods on the fixture CNN', () => {
+    for (const method of ['gradient', 'ig', 'smoothgrad', 'deeplift', 'caso', 'dance']) {
+      it(`${method} writes a finite map with the input's shape`, async () => {
+        const dir = freshDir();
+        const { stdout } = explainOk(
+          [
+            '--model',
+            model,
+            '--input',
+            png,
+            '--method',
+            method,
+            '--seed',
+            '1',
+            '--out',
+            'map.npy',
+            '--quiet',
+          ],
+          dir,
+        );
+        assert.match(stdout, new RegExp(`^${method}: target Ankle_boot \\(9\\)`));
+        const npy = await readNpy(join(dir, 'map.npy'));
+        assert.deepEqual(npy.shape, [1, 28, 28]);
+        const map = npyToFloat32(npy);
+        assert.ok(map.every(Number.isFinite) && map.some((v) => v !== 0), 'finite and not all zero');
+      });
+    }
+  });
+});
