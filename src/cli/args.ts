@@ -54,7 +54,8 @@ const VARIANTS: FilterVariant[] = ['algorithm-1', 'reference-code'];
 
 export function parseCommandLine(argv: string[]): CliCommand {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
+  const asksForHelp = (arg: string) => arg === '--help' || arg === '-h';
+  if (!command || command === 'help' || asksForHelp(command) || argv.some(asksForHelp)) return { command: 'help' };
   if (command === 'explain') return parseExplain(rest);
   if (command !== 'scan') throw new InputError(command, 'is not a margin command (scan, explain)');
 

@@ -1,7 +1,9 @@
 /**
  * Writing a saliency map to the files `--out` names, by extension:
  * - `.npy`: the raw float32 map with the model input's per-sample shape (DESIGN.md §3);
- * - `.png`: the input in grey under a red–yellow heat overlay of |map|, at the image's size;
+ * - `.png`: the input in grey under a red–yellow heat overlay of |map|, enlarged by a whole
+ *   factor (nearest neighbour, so every input pixel stays a sharp square) to at least
+ *   PNG_MIN_SIDE pixels on its longer side: a 28×28 map is unreadable at its own size;
  * - `.json`: the summary and the map as a flat list, with its shape.
  * Every write is atomic (temporary file + rename).
  */
@@ -35,6 +37,14 @@ export interface MapToWrite {
   background: Uint8Array;
 }
 
+/** The longer side of a PNG overlay is enlarged to at least this many pixels. */
+export const PNG_MIN_SIDE = 224;
+
+/** The whole-number enlargement of a PNG overlay of an image of this size. */
+export function pngScale(width: number, height: number): number {
+  return Math.max(1, Math.ceil(PNG_MIN_SIDE / Math.max(width, height)));
+}
+
 export async function writeMapFile(path: string, value: MapToWrite): Promise<void> {
   const format = mapFormatOf(path);
   if (format === 'npy') return writeFileAtomic(path, npyFloat32Bytes(value.result.shape, value.map));
@@ -47,6 +57,7 @@ export async function writeMapFile(path: string, value: MapToWrite): Promise<voi
   const png = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), {
     raw: { width, height, channels: 3 },
   })
+    .resize(width * pngScale(width, height), height * pngScale(width, height), { kernel: 'nearest' })
     .png()
     .toBuffer();
   return writeFileAtomic(path, png);

@@ -44,6 +44,14 @@ function expectInputError(args: string[], names: string, problem: RegExp): strin
 describe('margin explain (CLI)', function () {
   this.timeout(300_000);
 
+  it('prints the usage for --help anywhere on the line, and exits 0', () => {
+    for (const args of [['explain', '--help'], ['explain', '--model', 'm.onnx', '-h'], ['--help']]) {
+      const run = runCli(args);
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stdout, /margin explain --model M\.onnx --input IMAGE\|NPY/);
+    }
+  });
+
   it('explains a PNG with occlusion and writes .npy, .png and .json maps', async () => {
     const { stdout, stderr, dir } = explainOk([
       '--model',
@@ -75,7 +83,7 @@ describe('margin explain (CLI)', function () {
     assert.ok(map.every(Number.isFinite) && map.some((v) => v !== 0));
 
     const { info } = await sharp(join(dir, 'map.png')).raw().toBuffer({ resolveWithObject: true });
-    assert.deepEqual([info.width, info.height, info.channels], [28, 28, 3]);
+    assert.deepEqual([info.width, info.height, info.channels], [224, 224, 3], 'the 28×28 overlay, enlarged 8×');
 
     const json = JSON.parse(readFileSync(join(dir, 'map.json'), 'utf8'));
     assert.equal(json.method, 'occlusion');
@@ -121,8 +129,8 @@ describe('margin explain (CLI)', function () {
     const overlay = await sharp(join(dir, 'b.png')).metadata();
     assert.deepEqual(
       [overlay.width, overlay.height],
-      [28, 28],
-      'a .npy of an image model still gets an overlay',
+      [224, 224],
+      'a .npy of an image model still gets an overlay (28×28, enlarged 8×)',
     );
   });
 
@@ -312,7 +320,7 @@ describe('margin explain (CLI)', function () {
       assert.deepEqual(npy.shape, [1, 16, 16]);
       assert.ok(npyToFloat32(npy).some((v) => v !== 0));
       const meta = await sharp(join(dir, 'map.png')).metadata();
-      assert.deepEqual([meta.width, meta.height], [16, 16]);
+      assert.deepEqual([meta.width, meta.height], [224, 224], '16×16, enlarged 14×');
     });
   });
 

@@ -52,11 +52,17 @@ describe('explain map files', () => {
     assert.deepEqual(json.map, Array.from(map));
   });
 
-  it('writes .png at the image size: grey where the map is 0, red to yellow where it is high', async () => {
+  it('writes .png enlarged by a whole factor: grey where the map is 0, red to yellow where it is high', async () => {
     const path = join(dir, 'm.png');
     await writeMapFile(path, value);
     const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
-    assert.deepEqual([info.width, info.height, info.channels], [5, 4, 3]);
+    // 5×4 pixels, enlarged by ceil(224 / 5) = 45 so the longer side reaches 224.
+    assert.deepEqual([info.width, info.height, info.channels], [225, 180, 3]);
+    const expected = overlayRgb(value.map, layout, value.background);
+    for (const [x, y] of [[0, 0], [4, 3], [2, 1]]) {
+      const at = ((y * 45 + 22) * 225 + x * 45 + 22) * 3; // the middle of input pixel (x, y)'s square
+      assert.deepEqual(Array.from(data.subarray(at, at + 3)), Array.from(expected.subarray((y * 5 + x) * 3, (y * 5 + x + 1) * 3)));
+    }
     const flat = new Float32Array(60);
     flat[3 * 5 + 4] = 1; // one hot pixel in channel 0 at (3, 4)
     const rgb = overlayRgb(flat, layout, value.background);
@@ -64,7 +70,7 @@ describe('explain map files', () => {
     assert.deepEqual(Array.from(rgb.subarray(9, 12)), [30, 30, 30], 'grey elsewhere');
     const hot = rgb.subarray(19 * 3, 20 * 3);
     assert.ok(hot[0] > 200 && hot[1] > 200 && hot[2] < 50, `the hottest pixel is yellow: ${Array.from(hot)}`);
-    assert.ok(data.length === 60);
+    assert.equal(data.length, 225 * 180 * 3);
   });
 
   it('normalises |map| summed over channels by its 99th percentile', () => {
