@@ -57,7 +57,12 @@ interface MethodRun {
   label: string;
 }
 
-async function benchModel(title: string, model: GradientModel, inputs: Float32Array[], methods: MethodRun[]): Promise<void> {
+async function benchModel(
+  title: string,
+  model: GradientModel,
+  inputs: Float32Array[],
+  methods: MethodRun[],
+): Promise<void> {
   const size = model.sampleSize;
   console.log(`\n${title}: input ${model.sampleShape.join('×')}, ${model.numClasses} classes`);
   const forward1 = await timeIt(repeats, (r) => model.predict(inputs[r % inputs.length], 1));
@@ -65,7 +70,9 @@ async function benchModel(title: string, model: GradientModel, inputs: Float32Ar
   upstream[0] = 1;
   const backward1 = await timeIt(repeats, (r) => model.logits.vjp(inputs[r % inputs.length], 1, upstream));
   console.log(`  forward pass, batch 1:                 ${forward1.toFixed(2)} ms`);
-  console.log(`  forward + backward (VJP), batch 1:     ${backward1.toFixed(2)} ms   ratio to forward ${(backward1 / forward1).toFixed(2)}×`);
+  console.log(
+    `  forward + backward (VJP), batch 1:     ${backward1.toFixed(2)} ms   ratio to forward ${(backward1 / forward1).toFixed(2)}×`,
+  );
   const batch = 16;
   const stacked = new Float32Array(batch * size);
   for (let i = 0; i < batch; i++) stacked.set(inputs[i % inputs.length], i * size);
@@ -81,7 +88,9 @@ async function benchModel(title: string, model: GradientModel, inputs: Float32Ar
     const ms = await timeIt(repeats, async (r) => {
       const x = inputs[r % inputs.length];
       const target = argmax(await model.predict(x, 1));
-      return entry.kind === 'gradient' ? entry.run(model, { x, target }, options, {}) : entry.run(model, { x, target }, options, {});
+      return entry.kind === 'gradient'
+        ? entry.run(model, { x, target }, options, {})
+        : entry.run(model, { x, target }, options, {});
     });
     console.log(`  ${label.padEnd(38)} ${ms.toFixed(1).padStart(9)} ms per map`);
   }
@@ -92,10 +101,14 @@ function resnetPath(): string | undefined {
   if (existsSync(path)) return path;
   mkdirSync(join(repo, 'bench/.cache'), { recursive: true });
   try {
-    execFileSync('/usr/bin/python3', [join(repo, 'scripts/make-autodiff-fixtures.py'), '--resnet18', path], { stdio: 'inherit' });
+    execFileSync('/usr/bin/python3', [join(repo, 'scripts/make-autodiff-fixtures.py'), '--resnet18', path], {
+      stdio: 'inherit',
+    });
     return path;
   } catch {
-    console.log('\nResNet-18 skipped: making it needs /usr/bin/python3 with torch and onnx (apt-get install -y python3-torch python3-onnx)');
+    console.log(
+      '\nResNet-18 skipped: making it needs /usr/bin/python3 with torch and onnx (apt-get install -y python3-torch python3-onnx)',
+    );
     return undefined;
   }
 }
@@ -106,11 +119,16 @@ function seededNormals(count: number, seed: number): Float32Array {
     state = (state * 1664525 + 1013904223) >>> 0;
     return (state + 0.5) / 4294967296;
   };
-  return Float32Array.from({ length: count }, () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+  return Float32Array.from(
+    { length: count },
+    () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()),
+  );
 }
 
 async function main(): Promise<void> {
-  console.log(`bench/explain: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${repeats} repeats`);
+  console.log(
+    `bench/explain: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${repeats} repeats`,
+  );
   const all = npyToFloat32(await readNpy(join(repo, 'test/fixtures/fmnist/reference/inputs16.npy')));
   const images = Array.from({ length: 16 }, (_, i) => all.slice(i * 784, (i + 1) * 784));
   const cnn = await openGradientModel(join(repo, 'test/fixtures/fmnist/model.onnx'));

@@ -49,11 +49,19 @@ export interface BackwardModel {
   referenceOfOutput?: string;
 }
 
-export function buildBackwardModel(path: string, proto: onnx.ModelProto, facts: ForwardFacts, spec: BackwardSpec): BackwardModel {
+export function buildBackwardModel(
+  path: string,
+  proto: onnx.ModelProto,
+  facts: ForwardFacts,
+  spec: BackwardSpec,
+): BackwardModel {
   const graph = graphOf(proto);
   const opset = defaultOpset(proto);
   if (opset < MIN_MODEL_OPSET) {
-    throw new InputError(path, `uses ONNX opset ${opset}; gradients need opset ${MIN_MODEL_OPSET} or later (re-export the model)`);
+    throw new InputError(
+      path,
+      `uses ONNX opset ${opset}; gradients need opset ${MIN_MODEL_OPSET} or later (re-export the model)`,
+    );
   }
   const inputName = facts.inputName;
   const wrt = spec.wrt ?? inputName;
@@ -73,16 +81,23 @@ export function buildBackwardModel(path: string, proto: onnx.ModelProto, facts: 
   // Tensors that carry gradient from wrt, and tensors `of` depends on.
   const fromWrt = new Set([wrt]);
   for (const node of original) {
-    if (node.input.some((i) => fromWrt.has(i))) for (const o of node.output) if (o && isFloat(o)) fromWrt.add(o);
+    if (node.input.some((i) => fromWrt.has(i)))
+      for (const o of node.output) if (o && isFloat(o)) fromWrt.add(o);
   }
-  if (!fromWrt.has(spec.of)) throw new InputError(path, `tensor "${spec.of}" does not depend on "${wrt}"`);
+  if (!fromWrt.has(spec.of)) {
+    throw new InputError(
+      path,
+      `tensor "${spec.of}" does not depend on "${wrt}" through float32 tensors (gradients flow through float32 only)`,
+    );
+  }
   const toOf = new Set([spec.of]);
   for (let i = original.length - 1; i >= 0; i--) {
     if (original[i].output.some((o) => toOf.has(o))) for (const name of original[i].input) toOf.add(name);
   }
 
   const dependent = inputDependents(graph, inputName);
-  const reference = (name: string) => (spec.rule !== 'gradient' && dependent.has(name) ? `${name}__ref` : name);
+  const reference = (name: string) =>
+    spec.rule !== 'gradient' && dependent.has(name) ? `${name}__ref` : name;
   const referenceNodes = spec.rule === 'gradient' ? [] : referencePass(original, dependent, reference);
   const referenceCopyOf = new Map(referenceNodes.map((copy) => [copy.source, copy.node]));
   const e = new GraphEmitter('grad');
@@ -116,25 +131,47 @@ export function buildBackwardModel(path: string, proto: onnx.ModelProto, facts: 
       return e.op('Mul', [g, safeRatio(e, deltaY, deltaX, localDerivative)]);
     },
     unsupported(detail) {
-      throw new UnsupportedOpError(path, current.node.opType, current.node.name || current.node.output[0], detail);
+      throw new UnsupportedOpError(
+        path,
+        current.node.opType,
+        current.node.name || current.node.output[0],
+        detail,
+      );
     },
   });
 
   const upstreamInput = `${spec.of}__upstream`;
   const onPath = original.filter((node) => node.output.some((o) => fromWrt.has(o) && toOf.has(o)));
-  const sweep: Sweep = { e, nodes: onPath, of: spec.of, wrt, upstream: upstreamInput, fromWrt, current, contextFor, aliases, reference };
+  const sweep: Sweep = {
+    e,
+    nodes: onPath,
+    of: spec.of,
+    wrt,
+    upstream: upstreamInput,
+    fromWrt,
+    current,
+    contextFor,
+    aliases,
+    reference,
+  };
   const gradWrt = spec.rule === 'reveal-cancel' ? revealCancelSweep(sweep) : gradientSweep(sweep, spec.rule);
   if (!gradWrt) throw new InputError(path, `no gradient reaches "${wrt}" from "${spec.of}"`);
 
   const gradOutput = `${wrt}__grad`;
   e.nodes.push({ opType: 'Identity', input: [gradWrt], output: [gradOutput], name: gradOutput });
   const symbolic = (dims: number[]) => dims.map((d) => (d === BATCH ? 'batch' : d));
-  const inputValue = (name: string) => ({ name, type: tensorType(T.FLOAT, symbolic(factsOf(inputName).dims)) });
+  const inputValue = (name: string) => ({
+    name,
+    type: tensorType(T.FLOAT, symbolic(factsOf(inputName).dims)),
+  });
   const outputs = [
     { name: spec.of, type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) },
     { name: gradOutput, type: tensorType(T.FLOAT, symbolic(factsOf(wrt).dims)) },
   ];
-  const inputs = [inputValue(inputName), { name: upstreamInput, type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) }];
+  const inputs = [
+    inputValue(inputName),
+    { name: upstreamInput, type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) },
+  ];
   if (spec.rule !== 'gradient') {
     inputs.push(inputValue(reference(inputName)));
     outputs.push({ name: reference(spec.of), type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) });
@@ -156,7 +193,9 @@ export function buildBackwardModel(path: string, proto: onnx.ModelProto, facts: 
     graph: {
       name: `${graph.name || 'model'}_backward`,
       node: nodes,
-      initializer: [...graph.initializer, ...folded.initializers, ...e.initializers].filter((t) => used.has(t.name ?? '')),
+      initializer: [...graph.initializer, ...folded.initializers, ...e.initializers].filter((t) =>
+        used.has(t.name ?? ''),
+      ),
       input: inputs,
       output: outputs,
     },

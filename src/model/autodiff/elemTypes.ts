@@ -7,7 +7,19 @@
 import { onnx } from '../onnxGraph';
 
 const T = onnx.TensorProto.DataType;
-const BOOL_OUTPUT = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf']);
+const BOOL_OUTPUT = new Set([
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Xor',
+  'IsNaN',
+  'IsInf',
+]);
 const INT64_OUTPUT = new Set(['Shape', 'Size', 'ArgMax', 'ArgMin', 'NonZero']);
 
 export function inferElemTypes(graph: onnx.IGraphProto): Map<string, number> {
@@ -22,13 +34,22 @@ export function inferElemTypes(graph: onnx.IGraphProto): Map<string, number> {
     const outputs = node.output ?? [];
     const first = types.get(inputs[0] ?? '') ?? T.FLOAT;
     outputs.forEach((name, index) => {
-      if (name) types.set(name, outputType(node, index, first, (i) => types.get(inputs[i] ?? '') ?? T.FLOAT));
+      if (name)
+        types.set(
+          name,
+          outputType(node, index, first, (i) => types.get(inputs[i] ?? '') ?? T.FLOAT),
+        );
     });
   }
   return types;
 }
 
-function outputType(node: onnx.INodeProto, index: number, first: number, inputType: (i: number) => number): number {
+function outputType(
+  node: onnx.INodeProto,
+  index: number,
+  first: number,
+  inputType: (i: number) => number,
+): number {
   const op = node.opType ?? '';
   const attribute = (name: string) => node.attribute?.find((a) => a.name === name);
   if (INT64_OUTPUT.has(op)) return T.INT64;

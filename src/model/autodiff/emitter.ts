@@ -9,7 +9,10 @@ import { toNumber } from '../session';
 const T = onnx.TensorProto.DataType;
 const A = onnx.AttributeProto.AttributeType;
 
-export type Attributes = Record<string, number | number[] | string | { float: number } | { tensor: onnx.ITensorProto }>;
+export type Attributes = Record<
+  string,
+  number | number[] | string | { float: number } | { tensor: onnx.ITensorProto }
+>;
 
 export class GraphEmitter {
   readonly nodes: onnx.INodeProto[] = [];
@@ -30,7 +33,13 @@ export class GraphEmitter {
 
   opMulti(opType: string, inputs: string[], outputs: number, attributes: Attributes = {}): string[] {
     const names = Array.from({ length: outputs }, () => this.fresh(opType));
-    this.nodes.push({ opType, input: inputs, output: names, name: names[0], attribute: toAttributes(attributes) });
+    this.nodes.push({
+      opType,
+      input: inputs,
+      output: names,
+      name: names[0],
+      attribute: toAttributes(attributes),
+    });
     return names;
   }
 

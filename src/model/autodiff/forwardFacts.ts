@@ -37,7 +37,11 @@ export interface ForwardFacts {
   tensors: Map<string, TensorFacts>;
 }
 
-export async function learnForwardFacts(path: string, proto: onnx.ModelProto, inputName: string): Promise<ForwardFacts> {
+export async function learnForwardFacts(
+  path: string,
+  proto: onnx.ModelProto,
+  inputName: string,
+): Promise<ForwardFacts> {
   const graph = graphOf(proto);
   const input = graph.input.find((v) => v.name === inputName);
   if (!input) throw new InputError(path, `has no input named "${inputName}"`);
@@ -45,10 +49,18 @@ export async function learnForwardFacts(path: string, proto: onnx.ModelProto, in
     d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue) : undefined,
   );
   if (dims.length === 0) throw new InputError(path, `input "${inputName}" has no declared shape`);
+  const inputType = input.type?.tensorType?.elemType;
+  if (inputType !== T.FLOAT) {
+    const name = onnx.TensorProto.DataType[inputType ?? 0] ?? String(inputType);
+    throw new InputError(path, `input "${inputName}" is ${name}; gradients are computed for float32 models`);
+  }
   const sampleShape = dims.slice(1);
   const symbolic = sampleShape.findIndex((d) => d === undefined || d <= 0);
   if (symbolic >= 0) {
-    throw new InputError(path, `input "${inputName}" has a free dimension ${symbolic + 1}; gradients need a fixed per-sample shape`);
+    throw new InputError(
+      path,
+      `input "${inputName}" has a free dimension ${symbolic + 1}; gradients need a fixed per-sample shape`,
+    );
   }
   const fixedBatch = dims[0];
   const dynamicBatch = fixedBatch === undefined || fixedBatch <= 0;
@@ -67,7 +79,11 @@ export async function learnForwardFacts(path: string, proto: onnx.ModelProto, in
     const dependsOnInput = inputDependents(graph, inputName);
     const tensors = new Map<string, TensorFacts>();
     for (const tensor of graph.initializer as onnx.TensorProto[]) {
-      tensors.set(tensor.name, { elemType: tensor.dataType, dims: tensor.dims.map(toNumber), value: initializerValue(tensor) });
+      tensors.set(tensor.name, {
+        elemType: tensor.dataType,
+        dims: tensor.dims.map(toNumber),
+        value: initializerValue(tensor),
+      });
     }
     for (const [name, a] of Object.entries(first)) {
       const b = second[name];
@@ -82,7 +98,10 @@ export async function learnForwardFacts(path: string, proto: onnx.ModelProto, in
       a.dispose();
       if (b !== a) b.dispose();
     }
-    tensors.set(inputName, { elemType: T.FLOAT, dims: [dynamicBatch ? BATCH : fixedBatch!, ...(sampleShape as number[])] });
+    tensors.set(inputName, {
+      elemType: T.FLOAT,
+      dims: [dynamicBatch ? BATCH : fixedBatch!, ...(sampleShape as number[])],
+    });
     return { inputName, dynamicBatch, sampleShape: sampleShape as number[], tensors };
   } finally {
     await session.release();
@@ -98,7 +117,9 @@ function exposeEverything(proto: onnx.ModelProto, types: Map<string, number>): U
     for (const name of node.output) {
       if (!name || already.has(name)) continue;
       already.add(name);
-      graph.output.push(onnx.ValueInfoProto.create({ name, type: tensorType(types.get(name) ?? T.FLOAT, undefined) }));
+      graph.output.push(
+        onnx.ValueInfoProto.create({ name, type: tensorType(types.get(name) ?? T.FLOAT, undefined) }),
+      );
     }
   }
   return encodeModel(copy);
@@ -108,7 +129,8 @@ function exposeEverything(proto: onnx.ModelProto, types: Map<string, number>): U
 export function inputDependents(graph: onnx.IGraphProto, inputName: string): Set<string> {
   const dependent = new Set([inputName]);
   for (const node of graph.node ?? []) {
-    if ((node.input ?? []).some((name) => dependent.has(name))) for (const name of node.output ?? []) dependent.add(name);
+    if ((node.input ?? []).some((name) => dependent.has(name)))
+      for (const name of node.output ?? []) dependent.add(name);
   }
   return dependent;
 }

@@ -9,7 +9,13 @@ import { decodeModel, encodeModel, graphOf, onnx, tensorType } from '../onnxGrap
 import { createSession, type LoadedModel } from '../session';
 import { buildBackwardModel, type BackwardModel } from './backward';
 import { BATCH, type ForwardFacts } from './forwardFacts';
-import type { DeepLiftResult, DifferentiableTensor, GradientModel, NonlinearityRule, VjpResult } from './types';
+import type {
+  DeepLiftResult,
+  DifferentiableTensor,
+  GradientModel,
+  NonlinearityRule,
+  VjpResult,
+} from './types';
 
 const T = onnx.TensorProto.DataType;
 
@@ -58,7 +64,10 @@ export class OnnxGradientModel implements GradientModel {
 
   async tensor(name: string): Promise<DifferentiableTensor> {
     if (!this.facts.tensors.has(name) || this.facts.tensors.get(name)!.elemType !== T.FLOAT) {
-      throw new InputError(name, `is not a float tensor of ${this.path} (its hidden layers include ${this.layerNames.slice(0, 5).join(', ')}…)`);
+      throw new InputError(
+        name,
+        `is not a float tensor of ${this.path} (its hidden layers include ${this.layerNames.slice(0, 5).join(', ')}…)`,
+      );
     }
     const handle = this.tensorHandle(name);
     await this.backwardFor(name, 'gradient');
@@ -74,21 +83,30 @@ export class OnnxGradientModel implements GradientModel {
   ): Promise<DeepLiftResult> {
     const { model, session } = await this.backwardFor(this.logits.name, rule);
     const outSize = this.logits.size;
-    const parts = await this.inBatches(n, [x, x0, upstream], [this.sampleSize, this.sampleSize, outSize], async (batch, [xs, refs, ups]) => {
-      const result = await session.run({
-        [this.inputName]: this.inputTensor(xs, batch),
-        [model.referenceInput!]: this.inputTensor(refs, batch),
-        [model.upstreamInput]: new ort.Tensor('float32', ups, [batch, ...this.perSample(this.logits.name)]),
-      });
-      return [result[model.gradOutput], result[model.ofOutput], result[model.referenceOfOutput!]];
-    });
+    const parts = await this.inBatches(
+      n,
+      [x, x0, upstream],
+      [this.sampleSize, this.sampleSize, outSize],
+      async (batch, [xs, refs, ups]) => {
+        const result = await session.run({
+          [this.inputName]: this.inputTensor(xs, batch),
+          [model.referenceInput!]: this.inputTensor(refs, batch),
+          [model.upstreamInput]: new ort.Tensor('float32', ups, [batch, ...this.perSample(this.logits.name)]),
+        });
+        return [result[model.gradOutput], result[model.ofOutput], result[model.referenceOfOutput!]];
+      },
+    );
     return { multipliers: parts[0], output: parts[1], referenceOutput: parts[2] };
   }
 
   async release(): Promise<void> {
     const sessions = [
-      ...(await Promise.allSettled([...this.backward.values()])).map((r) => (r.status === 'fulfilled' ? r.value.session : undefined)),
-      ...(await Promise.allSettled([...this.forward.values()])).map((r) => (r.status === 'fulfilled' ? r.value : undefined)),
+      ...(await Promise.allSettled([...this.backward.values()])).map((r) =>
+        r.status === 'fulfilled' ? r.value.session : undefined,
+      ),
+      ...(await Promise.allSettled([...this.forward.values()])).map((r) =>
+        r.status === 'fulfilled' ? r.value : undefined,
+      ),
     ];
     this.backward.clear();
     this.forward.clear();
@@ -122,13 +140,18 @@ export class OnnxGradientModel implements GradientModel {
   private async vjp(name: string, x: Float32Array, n: number, upstream: Float32Array): Promise<VjpResult> {
     const { model, session } = await this.backwardFor(name, 'gradient');
     const outSize = this.tensorHandle(name).size;
-    const [grad, output] = await this.inBatches(n, [x, upstream], [this.sampleSize, outSize], async (batch, [xs, ups]) => {
-      const result = await session.run({
-        [this.inputName]: this.inputTensor(xs, batch),
-        [model.upstreamInput]: new ort.Tensor('float32', ups, [batch, ...this.perSample(name)]),
-      });
-      return [result[model.gradOutput], result[model.ofOutput]];
-    });
+    const [grad, output] = await this.inBatches(
+      n,
+      [x, upstream],
+      [this.sampleSize, outSize],
+      async (batch, [xs, ups]) => {
+        const result = await session.run({
+          [this.inputName]: this.inputTensor(xs, batch),
+          [model.upstreamInput]: new ort.Tensor('float32', ups, [batch, ...this.perSample(name)]),
+        });
+        return [result[model.gradOutput], result[model.ofOutput]];
+      },
+    );
     return { grad, output };
   }
 
@@ -210,6 +233,8 @@ export class OnnxGradientModel implements GradientModel {
 function withOutputs(proto: onnx.ModelProto, names: string[]): Uint8Array {
   const copy = decodeModel(encodeModel(proto));
   const graph = graphOf(copy);
-  graph.output = names.map((name) => onnx.ValueInfoProto.create({ name, type: tensorType(T.FLOAT, undefined) }));
+  graph.output = names.map((name) =>
+    onnx.ValueInfoProto.create({ name, type: tensorType(T.FLOAT, undefined) }),
+  );
   return encodeModel(copy);
 }

@@ -24,13 +24,23 @@ export interface GradientModelOptions {
   batchSize?: number;
 }
 
-export async function openGradientModel(path: string, options: GradientModelOptions = {}): Promise<GradientModel> {
+export async function openGradientModel(
+  path: string,
+  options: GradientModelOptions = {},
+): Promise<GradientModel> {
   const model = await openModel(path);
   const logits = options.logits ?? (await sidecarLogitsName(path)) ?? model.info.outputs[0].name;
   const inputName = model.info.inputs[0].name;
   const facts = await learnForwardFacts(path, model.proto, inputName);
-  if (!facts.tensors.has(logits)) throw new InputError(path, `has no tensor "${logits}" to use as the logits`);
-  const gradientModel = new OnnxGradientModel(model, facts, logits, hiddenLayers(model.proto, facts, inputName, logits), options.batchSize ?? 64);
+  if (!facts.tensors.has(logits))
+    throw new InputError(path, `has no tensor "${logits}" to use as the logits`);
+  const gradientModel = new OnnxGradientModel(
+    model,
+    facts,
+    logits,
+    hiddenLayers(model.proto, facts, inputName, logits),
+    options.batchSize ?? 64,
+  );
   await gradientModel.prepare(logits, 'gradient');
   return gradientModel;
 }
@@ -46,7 +56,15 @@ function hiddenLayers(
   for (const node of graphOf(proto).node as onnx.NodeProto[]) {
     for (const output of node.output) {
       const f = facts.tensors.get(output);
-      if (output && output !== logits && output !== inputName && f && f.elemType === 1 && f.value === undefined && f.dims.length > 1) {
+      if (
+        output &&
+        output !== logits &&
+        output !== inputName &&
+        f &&
+        f.elemType === 1 &&
+        f.value === undefined &&
+        f.dims.length > 1
+      ) {
         names.push(output);
       }
     }

@@ -91,7 +91,9 @@ export function revealCancelSweep(sweep: Sweep): string | undefined {
     } else if (op === 'MaxPool') {
       backward.push(maxPool(e, node, sweep, rescale, parts, plusM, minusM));
     } else {
-      gradient.unsupported(`no RevealCancel rule${op in WEIGHTED ? ' for input-dependent weights' : ''}; the Rescale rule may apply`);
+      gradient.unsupported(
+        `no RevealCancel rule${op in WEIGHTED ? ' for input-dependent weights' : ''}; the Rescale rule may apply`,
+      );
     }
   }
 
@@ -114,7 +116,8 @@ type Backward = () => void;
 /** Mul(constant, x) becomes Mul(x, constant), and Div by a constant is Mul by its reciprocal. */
 function normalise(e: GraphEmitter, node: onnx.NodeProto, sweep: Sweep): onnx.NodeProto {
   const [a, b] = node.input;
-  if (node.opType === 'Mul' && !sweep.fromWrt.has(a) && sweep.fromWrt.has(b)) return { ...node, input: [b, a] } as onnx.NodeProto;
+  if (node.opType === 'Mul' && !sweep.fromWrt.has(a) && sweep.fromWrt.has(b))
+    return { ...node, input: [b, a] } as onnx.NodeProto;
   if (node.opType !== 'Div' || sweep.fromWrt.has(node.input[1])) return node;
   const reciprocal = e.op('Reciprocal', [node.input[1]]);
   sweep.aliases.set(reciprocal, node.input[1]);
@@ -144,7 +147,15 @@ function weightedLayer(
   sweep.aliases.set(wMinus, w);
   const a = parts.get(node.input[0])!;
   const withWeight = (input: string, weights: string) =>
-    node.input.map((name, k) => (k === 0 ? input : k === weight ? weights : zeroed.includes(k) && name ? e.op('Sub', [name, name]) : name));
+    node.input.map((name, k) =>
+      k === 0
+        ? input
+        : k === weight
+          ? weights
+          : zeroed.includes(k) && name
+            ? e.op('Sub', [name, name])
+            : name,
+    );
   const apply = (input: string, weights: string) => clone(e, node, withWeight(input, weights))[0];
   const y = node.output[0];
   parts.set(y, {
@@ -157,7 +168,14 @@ function weightedLayer(
     const mYPlus = plusM.total(y);
     const mYMinus = minusM.total(y);
     const adjoint = (g: string | undefined, weights: string) =>
-      g ? rule(gradient, { ...node, input: withWeight(node.input[0], weights) } as onnx.NodeProto, [g], needs)[0] : undefined;
+      g
+        ? rule(
+            gradient,
+            { ...node, input: withWeight(node.input[0], weights) } as onnx.NodeProto,
+            [g],
+            needs,
+          )[0]
+        : undefined;
     // m(a⁺) = W⁺ᵀ m(y⁺) + W⁻ᵀ m(y⁻);  m(a⁻) = W⁻ᵀ m(y⁺) + W⁺ᵀ m(y⁻).
     for (const [target, terms] of [
       [plusM, [adjoint(mYPlus, wPlus), adjoint(mYMinus, wMinus)]],
@@ -184,7 +202,9 @@ function signPreserving(
     node.input.map((name, k) => {
       if (!variable[k]) {
         if (node.opType === 'Pad' && k === 2) return ''; // pad the parts with 0
-        return k === 0 || node.opType === 'Concat' || node.opType === 'Add' || node.opType === 'Sum' || isSub ? zeroLike(name) : name;
+        return k === 0 || node.opType === 'Concat' || node.opType === 'Add' || node.opType === 'Sum' || isSub
+          ? zeroLike(name)
+          : name;
       }
       const p = parts.get(name)!;
       // y⁺ = a⁺ − b⁻ and y⁻ = a⁻ − b⁺ for a subtraction.

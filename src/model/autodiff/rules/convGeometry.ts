@@ -32,7 +32,10 @@ export function windowGeometry(
   if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
     pads = new Array(2 * s).fill(0);
     for (let i = 0; i < s; i++) {
-      const total = Math.max(0, (outSpatial[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inSpatial[i]);
+      const total = Math.max(
+        0,
+        (outSpatial[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inSpatial[i],
+      );
       const small = Math.floor(total / 2);
       pads[i] = autoPad === 'SAME_UPPER' ? small : total - small;
       pads[i + s] = total - pads[i];
@@ -44,7 +47,8 @@ export function windowGeometry(
     // With ceil_mode the last window may hang past the end; pad the end so the
     // adjoint (a ConvTranspose) sees the same windows.
     for (let i = 0; i < s; i++) {
-      const needed = (outSpatial[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inSpatial[i] - pads[i];
+      const needed =
+        (outSpatial[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inSpatial[i] - pads[i];
       pads[i + s] = Math.max(pads[i + s], needed);
     }
   }

@@ -14,7 +14,6 @@ function inputsOf(node: Node): string[] {
   return (node.input ?? []) as string[];
 }
 
-
 const add: BackwardRule = (c, node, [g], needs) => {
   const y = node.output![0];
   return inputsOf(node).map((x, i) => (needs[i] ? unbroadcast(c, g!, c.dims(y), x) : undefined));
@@ -50,7 +49,10 @@ const div: BackwardRule = (c, node, [g], needs) => {
   const exact = c.rule === 'gradient' || !c.variable(b);
   const gA = () => {
     if (exact) return e.op('Div', [g!, b]);
-    const inverseMean = e.op('Mul', [e.op('Add', [e.op('Reciprocal', [b]), e.op('Reciprocal', [c.reference(b)])]), e.scalar(0.5)]);
+    const inverseMean = e.op('Mul', [
+      e.op('Add', [e.op('Reciprocal', [b]), e.op('Reciprocal', [c.reference(b)])]),
+      e.scalar(0.5),
+    ]);
     return e.op('Mul', [g!, inverseMean]);
   };
   const gB = () => {
@@ -58,13 +60,18 @@ const div: BackwardRule = (c, node, [g], needs) => {
     const product = e.op('Mul', [b, c.reference(b)]);
     return e.op('Neg', [e.op('Mul', [g!, e.op('Div', [operandFactor(c, a), product])])]);
   };
-  return [needs[0] ? unbroadcast(c, gA(), dims, a) : undefined, needs[1] ? unbroadcast(c, gB(), dims, b) : undefined];
+  return [
+    needs[0] ? unbroadcast(c, gA(), dims, a) : undefined,
+    needs[1] ? unbroadcast(c, gB(), dims, b) : undefined,
+  ];
 };
 
 const neg: BackwardRule = (c, _node, [g]) => [c.e.op('Neg', [g!])];
 
 /** An activation y = f(x) with its local derivative built from x and y. */
-function activation(localDerivative: (c: RuleContext, x: string, y: string, node: Node) => string): BackwardRule {
+function activation(
+  localDerivative: (c: RuleContext, x: string, y: string, node: Node) => string,
+): BackwardRule {
   return (c, node, [g]) => {
     const x = inputsOf(node)[0];
     const y = node.output![0];
@@ -84,7 +91,8 @@ const relu = activation((c, _x, y) => positive(c, y));
 
 const leakyRelu = activation((c, _x, y, node) => {
   const alpha = attrFloat(node, 'alpha', 0.01);
-  if (alpha <= 0) return c.e.op('Where', [c.e.op('Greater', [_x, c.e.scalar(0)]), c.e.scalar(1), c.e.scalar(alpha)]);
+  if (alpha <= 0)
+    return c.e.op('Where', [c.e.op('Greater', [_x, c.e.scalar(0)]), c.e.scalar(1), c.e.scalar(alpha)]);
   return c.e.op('Where', [c.e.op('Greater', [y, c.e.scalar(0)]), c.e.scalar(1), c.e.scalar(alpha)]);
 });
 
@@ -108,7 +116,18 @@ const softplus = activation((c, x) => c.e.op('Sigmoid', [x]));
 const abs = activation((c, x) => c.e.op('Sign', [x]));
 
 /** Elementwise nonlinearities y = f(x) (the ops DeepLIFT's nonlinearity rules apply to). */
-export const ELEMENTWISE_ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'Tanh', 'Exp', 'Log', 'Sqrt', 'Softplus', 'Abs']);
+export const ELEMENTWISE_ACTIVATIONS = new Set([
+  'Relu',
+  'LeakyRelu',
+  'Clip',
+  'Sigmoid',
+  'Tanh',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Softplus',
+  'Abs',
+]);
 
 export const ELEMENTWISE_RULES: Record<string, BackwardRule> = {
   Add: add,

@@ -27,7 +27,8 @@ const gemm: BackwardRule = (c, node, [g], needs) => {
     transB
       ? e.op('Gemm', [g!, a], { ...scale, transA: 1, transB: transA })
       : e.op('Gemm', [a, g!], { ...scale, transA: transA ? 0 : 1, transB: 0 });
-  const gC = () => unbroadcast(c, beta === 1 ? g! : e.op('Mul', [g!, e.scalar(beta)]), c.dims(node.output![0]), bias);
+  const gC = () =>
+    unbroadcast(c, beta === 1 ? g! : e.op('Mul', [g!, e.scalar(beta)]), c.dims(node.output![0]), bias);
   return [needs[0] ? gA() : undefined, needs[1] ? gB() : undefined, needs[2] ? gC() : undefined];
 };
 
@@ -41,11 +42,17 @@ const matMul: BackwardRule = (c, node, [g], needs) => {
   const swapLast = (rank: number) => [...Array(rank - 2).keys(), rank - 1, rank - 2];
   const e = c.e;
   const gA = () => {
-    const full = e.op('MatMul', [g!, e.op('Transpose', [operandFactor(c, b)], { perm: swapLast(bDims.length) })]);
+    const full = e.op('MatMul', [
+      g!,
+      e.op('Transpose', [operandFactor(c, b)], { perm: swapLast(bDims.length) }),
+    ]);
     return unbroadcast(c, full, [...yBatch, ...aDims.slice(-2)], a);
   };
   const gB = () => {
-    const full = e.op('MatMul', [e.op('Transpose', [operandFactor(c, a)], { perm: swapLast(aDims.length) }), g!]);
+    const full = e.op('MatMul', [
+      e.op('Transpose', [operandFactor(c, a)], { perm: swapLast(aDims.length) }),
+      g!,
+    ]);
     return unbroadcast(c, full, [...yBatch, ...bDims.slice(-2)], b);
   };
   return [needs[0] ? gA() : undefined, needs[1] ? gB() : undefined];
@@ -66,9 +73,18 @@ const conv: BackwardRule = (c, node, [g], needs) => {
   const group = attrInt(node, 'group', 1);
   const reach = kernel.map((k, i) => geometry.dilations[i] * (k - 1));
   const s = kernel.length;
-  const adjointPads = [...reach.map((r, i) => r - geometry.pads[i]), ...reach.map((r, i) => r - geometry.pads[i + s])];
+  const adjointPads = [
+    ...reach.map((r, i) => r - geometry.pads[i]),
+    ...reach.map((r, i) => r - geometry.pads[i + s]),
+  ];
   if (geometry.strides.every((stride) => stride === 1) && adjointPads.every((p) => p >= 0)) {
-    return [c.e.op('Conv', [g!, flippedTransposedKernel(c, w, wDims, group)], { pads: adjointPads, dilations: geometry.dilations, group })];
+    return [
+      c.e.op('Conv', [g!, flippedTransposedKernel(c, w, wDims, group)], {
+        pads: adjointPads,
+        dilations: geometry.dilations,
+        group,
+      }),
+    ];
   }
   const gX = c.e.op('ConvTranspose', [g!, w], {
     strides: geometry.strides,
@@ -89,7 +105,13 @@ function flippedTransposedKernel(c: RuleContext, w: string, wDims: number[], gro
   const swapped = e.op('Transpose', [grouped], { perm: [0, 2, 1, ...kernel.map((_, i) => i + 3)] });
   const transposed = e.op('Reshape', [swapped, e.int64s([perGroup * group, m / group, ...kernel])]);
   const reversed = spatial.map(() => -1);
-  return e.op('Slice', [transposed, e.int64s(reversed), e.int64s(spatial.map(() => -(2 ** 62))), e.int64s(spatial), e.int64s(reversed)]);
+  return e.op('Slice', [
+    transposed,
+    e.int64s(reversed),
+    e.int64s(spatial.map(() => -(2 ** 62))),
+    e.int64s(spatial),
+    e.int64s(reversed),
+  ]);
 }
 
 /** ConvTranspose(X, W): dX = Conv(g, W) with the same attributes (W's layout [Cin, Cout/group, k…] is Conv's [M, C/group, k…]). */
@@ -120,7 +142,10 @@ const batchNormalization: BackwardRule = (c, node, [g], needs) => {
   const epsilon = attrFloat(node, 'epsilon', 1e-5);
   const factor = e.op('Div', [scale, e.op('Sqrt', [e.op('Add', [variance, e.scalar(epsilon)])])]);
   const channels = c.dims(x)[1];
-  const perChannel = e.op('Reshape', [factor, e.int64s([channels, ...new Array(c.dims(x).length - 2).fill(1)])]);
+  const perChannel = e.op('Reshape', [
+    factor,
+    e.int64s([channels, ...new Array(c.dims(x).length - 2).fill(1)]),
+  ]);
   return [e.op('Mul', [g!, perChannel])];
 };
 

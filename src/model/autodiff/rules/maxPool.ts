@@ -53,14 +53,22 @@ function indexRouter(c: RuleContext, node: onnx.INodeProto): Router {
     route(values, pass) {
       if (pass === 'reference' && !picked.reference) picked.reference = c.referenceExtraOutput(node, 1);
       const zeros = e.op('ConstantOfShape', [e.op('Reshape', [e.op('Size', [x]), e.int64s([1])])]);
-      const scattered = e.op('ScatterElements', [zeros, e.op('Reshape', [picked[pass], flat]), e.op('Reshape', [values, flat])], {
-        axis: 0,
-        reduction: 'add',
-      });
+      const scattered = e.op(
+        'ScatterElements',
+        [zeros, e.op('Reshape', [picked[pass], flat]), e.op('Reshape', [values, flat])],
+        {
+          axis: 0,
+          reduction: 'add',
+        },
+      );
       return e.op('Reshape', [scattered, c.shapeOf(x)]);
     },
     atPicked(t) {
-      const gathered = e.op('GatherElements', [e.op('Reshape', [t, flat]), e.op('Reshape', [picked.x, flat])], { axis: 0 });
+      const gathered = e.op(
+        'GatherElements',
+        [e.op('Reshape', [t, flat]), e.op('Reshape', [picked.x, flat])],
+        { axis: 0 },
+      );
       return e.op('Reshape', [gathered, c.shapeOf(y)]);
     },
   };

@@ -21,7 +21,12 @@ const averagePool: BackwardRule = (c, node, [g]) => {
   const e = c.e;
   const windowSize = kernel.reduce((a, b) => a * b, 1);
   const ones = e.floats(new Float32Array(channels * windowSize).fill(1), [channels, 1, ...kernel]);
-  const window = { strides: geometry.strides, pads: geometry.pads, dilations: geometry.dilations, group: channels };
+  const window = {
+    strides: geometry.strides,
+    pads: geometry.pads,
+    dilations: geometry.dilations,
+    group: channels,
+  };
   const padded = geometry.pads.some((p) => p > 0);
   let scaled: string;
   if (!padded || attrInt(node, 'count_include_pad', 0) === 1) {
@@ -45,7 +50,14 @@ const averagePool: BackwardRule = (c, node, [g]) => {
 };
 
 /** Spreads g (reduced over `axes`, kept or not) back over x's shape, divided by `count`. */
-function spread(c: RuleContext, g: string, x: string, axes: number[], keepdims: boolean, count: number): string {
+function spread(
+  c: RuleContext,
+  g: string,
+  x: string,
+  axes: number[],
+  keepdims: boolean,
+  count: number,
+): string {
   const e = c.e;
   const kept = keepdims ? g : e.op('Unsqueeze', [g, e.int64s(axes)]);
   const scaled = count === 1 ? kept : e.op('Div', [kept, e.scalar(count)]);
@@ -57,7 +69,16 @@ const globalAveragePool: BackwardRule = (c, node, [g]) => {
   const spatial = c.dims(x).slice(2);
   if (hasBatch(spatial)) return c.unsupported('spatial size follows the batch');
   const axes = spatial.map((_, i) => i + 2);
-  return [spread(c, g!, x, axes, true, spatial.reduce((a, b) => a * b, 1))];
+  return [
+    spread(
+      c,
+      g!,
+      x,
+      axes,
+      true,
+      spatial.reduce((a, b) => a * b, 1),
+    ),
+  ];
 };
 
 function reduceRule(mean: boolean): BackwardRule {

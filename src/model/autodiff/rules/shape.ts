@@ -11,7 +11,9 @@ const INT64_MAX = 2 ** 62;
 
 const identity: BackwardRule = (_c, _node, [g]) => [g];
 
-const reshapeBack: BackwardRule = (c, node, [g], needs) => [needs[0] ? c.e.op('Reshape', [g!, c.shapeOf(node.input![0])]) : undefined];
+const reshapeBack: BackwardRule = (c, node, [g], needs) => [
+  needs[0] ? c.e.op('Reshape', [g!, c.shapeOf(node.input![0])]) : undefined,
+];
 
 const cast: BackwardRule = (c, node, [g]) => {
   const x = node.input![0];
@@ -63,10 +65,13 @@ function constantInput(c: RuleContext, name: string | undefined, what: string): 
 /** Constant-mode Pad: the gradient is the unpadded window of g. */
 const pad: BackwardRule = (c, node, [g]) => {
   const [x, padsName, , axesName] = node.input as string[];
-  if (attrString(node, 'mode', 'constant') !== 'constant') return c.unsupported(`mode ${attrString(node, 'mode', '')}`);
+  if (attrString(node, 'mode', 'constant') !== 'constant')
+    return c.unsupported(`mode ${attrString(node, 'mode', '')}`);
   const rank = c.dims(x).length;
   const pads = attrInts(node, 'pads') ?? constantInput(c, padsName, 'pads') ?? [];
-  const axes = (constantInput(c, axesName, 'axes') ?? [...Array(rank).keys()]).map((a) => normalizeAxis(a, rank));
+  const axes = (constantInput(c, axesName, 'axes') ?? [...Array(rank).keys()]).map((a) =>
+    normalizeAxis(a, rank),
+  );
   if (pads.some((p) => p < 0)) return c.unsupported('negative pads (cropping)');
   const n = axes.length;
   const starts = axes.map((_, i) => pads[i]);
@@ -81,7 +86,9 @@ const sliceRule: BackwardRule = (c, node, [g]) => {
   const rank = dims.length;
   const starts = constantInput(c, startsName, 'starts')!;
   const ends = constantInput(c, endsName, 'ends')!;
-  const axes = (constantInput(c, axesName, 'axes') ?? starts.map((_, i) => i)).map((a) => normalizeAxis(a, rank));
+  const axes = (constantInput(c, axesName, 'axes') ?? starts.map((_, i) => i)).map((a) =>
+    normalizeAxis(a, rank),
+  );
   const steps = constantInput(c, stepsName, 'steps') ?? starts.map(() => 1);
   if (steps.some((s) => s !== 1)) return c.unsupported('steps other than 1');
   const before = new Array(rank).fill(0);
@@ -115,7 +122,8 @@ const softmax: BackwardRule = (c, node, [g]) => {
 
 /** y = log softmax(x): dx = g − softmax(x) · Σ g. */
 const logSoftmax: BackwardRule = (c, node, [g]) => {
-  if (c.rule !== 'gradient') return c.unsupported('DeepLIFT has no rule for a log-softmax inside the network');
+  if (c.rule !== 'gradient')
+    return c.unsupported('DeepLIFT has no rule for a log-softmax inside the network');
   const y = node.output![0];
   const axis = normalizeAxis(attrInt(node, 'axis', -1), c.dims(y).length);
   const e = c.e;
@@ -140,5 +148,3 @@ export const SHAPE_RULES: Record<string, BackwardRule> = {
   Softmax: softmax,
   LogSoftmax: logSoftmax,
 };
-
-

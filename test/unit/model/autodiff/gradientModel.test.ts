@@ -4,12 +4,13 @@
  * into runs), and the errors a user can meet.
  */
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openGradientModel } from '../../../../src/model/autodiff';
 import { UnsupportedOpError, type GradientModel } from '../../../../src/model/autodiff/types';
 import { npyToFloat32, readNpy } from '../../../../src/data/npy';
+import { encodeModel, onnx, tensorType } from '../../../../src/model/onnxGraph';
 import { array, FMNIST_MODEL, modelPath, ROOT, zoo } from './zooFixtures';
 
 async function fixtureInputs(count: number): Promise<Float32Array> {
@@ -18,7 +19,12 @@ async function fixtureInputs(count: number): Promise<Float32Array> {
 }
 
 /** For each sample: |Σ m⊙(x − x0) − (f_t(x) − f_t(x0))| / |f_t(x) − f_t(x0)| with t the predicted class. */
-async function completenessErrors(model: GradientModel, x: Float32Array, x0: Float32Array, rule: 'rescale' | 'reveal-cancel'): Promise<number[]> {
+async function completenessErrors(
+  model: GradientModel,
+  x: Float32Array,
+  x0: Float32Array,
+  rule: 'rescale' | 'reveal-cancel',
+): Promise<number[]> {
   const n = x.length / model.sampleSize;
   const logits = await model.predict(x, n);
   const upstream = new Float32Array(n * model.numClasses);
@@ -32,7 +38,8 @@ async function completenessErrors(model: GradientModel, x: Float32Array, x0: Flo
   const reference = await model.predict(x0, n);
   return targets.map((t, i) => {
     let sum = 0;
-    for (let j = i * model.sampleSize; j < (i + 1) * model.sampleSize; j++) sum += multipliers[j] * (x[j] - x0[j]);
+    for (let j = i * model.sampleSize; j < (i + 1) * model.sampleSize; j++)
+      sum += multipliers[j] * (x[j] - x0[j]);
     const k = i * model.numClasses + t;
     assert.ok(Math.abs(referenceOutput[k] - reference[k]) < 1e-4, 'the reference pass computes f(x0)');
     const delta = output[k] - referenceOutput[k];
@@ -58,7 +65,10 @@ describe('GradientModel (autodiff over onnxruntime)', () => {
       }
       for (const x0 of [zeros, means]) {
         const errors = await completenessErrors(cnn, x, x0, rule);
-        assert.ok(Math.max(...errors) <= 1e-3, `worst relative error ${Math.max(...errors).toExponential(2)}`);
+        assert.ok(
+          Math.max(...errors) <= 1e-3,
+          `worst relative error ${Math.max(...errors).toExponential(2)}`,
+        );
       }
     });
   }
@@ -69,7 +79,10 @@ describe('GradientModel (autodiff over onnxruntime)', () => {
     upstream[9] = 1;
     const rescale = await cnn.deepLift(x, new Float32Array(784), 1, upstream, 'rescale');
     const revealCancel = await cnn.deepLift(x, new Float32Array(784), 1, upstream, 'reveal-cancel');
-    const difference = rescale.multipliers.reduce((s, m, i) => s + Math.abs(m - revealCancel.multipliers[i]), 0);
+    const difference = rescale.multipliers.reduce(
+      (s, m, i) => s + Math.abs(m - revealCancel.multipliers[i]),
+      0,
+    );
     assert.ok(difference > 1e-3);
   });
 
@@ -80,7 +93,11 @@ describe('GradientModel (autodiff over onnxruntime)', () => {
       const upstream = Float32Array.from({ length: 120 }, (_, i) => ((i * 7) % 10) - 4.5);
       const all = await small.logits.vjp(x, 12, upstream);
       for (const i of [0, 5, 11]) {
-        const one = await cnn.logits.vjp(x.slice(i * 784, (i + 1) * 784), 1, upstream.slice(i * 10, (i + 1) * 10));
+        const one = await cnn.logits.vjp(
+          x.slice(i * 784, (i + 1) * 784),
+          1,
+          upstream.slice(i * 10, (i + 1) * 10),
+        );
         for (let j = 0; j < 784; j++) assert.ok(Math.abs(one.grad[j] - all.grad[i * 784 + j]) < 1e-6);
       }
     } finally {
@@ -107,7 +124,10 @@ describe('GradientModel (autodiff over onnxruntime)', () => {
         for (const rule of ['rescale', 'reveal-cancel'] as const) {
           try {
             const errors = await completenessErrors(model, x, new Float32Array(x.length), rule);
-            assert.ok(Math.max(...errors) <= 1e-3, `${rule}: worst relative error ${Math.max(...errors).toExponential(2)}`);
+            assert.ok(
+              Math.max(...errors) <= 1e-3,
+              `${rule}: worst relative error ${Math.max(...errors).toExponential(2)}`,
+            );
           } catch (error) {
             if (!(error instanceof UnsupportedOpError)) throw error;
             // Only the ops without a DeepLIFT rule may refuse: softmax-family and products of two input-dependent tensors.
@@ -126,24 +146,61 @@ describe('GradientModel (autodiff over onnxruntime)', () => {
     after(() => rmSync(folder, { recursive: true, force: true }));
 
     it('a model with an unsupported op on the path names the op and the node, and offers occlusion', async () => {
-      await assert.rejects(openGradientModel(join(ROOT, 'test/fixtures/autodiff/bad/unsupported-op.onnx')), (error: unknown) => {
-        assert.ok(error instanceof UnsupportedOpError);
-        assert.equal(error.opType, 'CumSum');
-        assert.match(error.message, /unsupported-op\.onnx: gradients are not available: op CumSum at node "\/CumSum".*--method occlusion/);
-        return true;
-      });
+      await assert.rejects(
+        openGradientModel(join(ROOT, 'test/fixtures/autodiff/bad/unsupported-op.onnx')),
+        (error: unknown) => {
+          assert.ok(error instanceof UnsupportedOpError);
+          assert.equal(error.opType, 'CumSum');
+          assert.match(
+            error.message,
+            /unsupported-op\.onnx: gradients are not available: op CumSum at node "\/CumSum".*--method occlusion/,
+          );
+          return true;
+        },
+      );
     });
 
     it('a model with two inputs is refused with both names', async () => {
-      await assert.rejects(openGradientModel(join(ROOT, 'test/fixtures/autodiff/bad/two-inputs.onnx')), /two-inputs\.onnx: has 2 inputs \(input, extra\)/);
+      await assert.rejects(
+        openGradientModel(join(ROOT, 'test/fixtures/autodiff/bad/two-inputs.onnx')),
+        /two-inputs\.onnx: has 2 inputs \(input, extra\)/,
+      );
     });
 
     it('a corrupt model names the file', async () => {
-      await assert.rejects(openGradientModel(join(ROOT, 'test/fixtures/bad/corrupt.onnx')), /corrupt\.onnx: is not a valid ONNX model/);
+      await assert.rejects(
+        openGradientModel(join(ROOT, 'test/fixtures/bad/corrupt.onnx')),
+        /corrupt\.onnx: is not a valid ONNX model/,
+      );
     });
 
     it('an input of the wrong size is refused', async () => {
-      await assert.rejects(cnn.logits.vjp(new Float32Array(700), 1, new Float32Array(10)), /expected 1 × 784 values, got 700/);
+      await assert.rejects(
+        cnn.logits.vjp(new Float32Array(700), 1, new Float32Array(10)),
+        /expected 1 × 784 values, got 700/,
+      );
+    });
+
+    it('a float64 model is refused, saying gradients are for float32 models', async () => {
+      const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
+      const path = join(folder, 'double.onnx');
+      writeFileSync(
+        path,
+        encodeModel({
+          irVersion: 8,
+          opsetImport: [{ domain: '', version: 17 }],
+          graph: {
+            name: 'double',
+            node: [{ opType: 'Relu', input: ['x'], output: ['y'], name: 'relu' }],
+            input: [{ name: 'x', type: tensorType(DOUBLE, ['batch', 4]) }],
+            output: [{ name: 'y', type: tensorType(DOUBLE, ['batch', 4]) }],
+          },
+        }),
+      );
+      await assert.rejects(
+        openGradientModel(path),
+        /double\.onnx: input "x" is DOUBLE; gradients are computed for float32 models/,
+      );
     });
 
     it('a logits tensor the model does not have is refused', async () => {

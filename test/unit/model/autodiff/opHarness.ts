@@ -46,12 +46,21 @@ export interface OpModel {
   release(): Promise<void>;
 }
 
-export function node(opType: string, input: string[], output: string[], attributes: Record<string, unknown> = {}): onnx.INodeProto {
+export function node(
+  opType: string,
+  input: string[],
+  output: string[],
+  attributes: Record<string, unknown> = {},
+): onnx.INodeProto {
   const A = onnx.AttributeProto.AttributeType;
   const attribute = Object.entries(attributes).map(([name, value]) => {
     if (typeof value === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(value) };
     if (Array.isArray(value)) return { name, type: A.INTS, ints: value as number[] };
-    if (typeof value === 'number' && Number.isInteger(value) && !name.match(/alpha|beta|epsilon|min|max|ratio/)) {
+    if (
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      !name.match(/alpha|beta|epsilon|min|max|ratio/)
+    ) {
       return { name, type: A.INT, i: value };
     }
     return { name, type: A.FLOAT, f: value as number };
@@ -69,8 +78,18 @@ export function modelBytes(c: OpCase): Uint8Array {
       node: c.nodes,
       initializer: (c.constants ?? []).map((k) =>
         k.int64
-          ? { name: k.name, dataType: INT64, dims: k.dims, rawData: new Uint8Array(BigInt64Array.from(Array.from(k.values), (v) => BigInt(v)).buffer) }
-          : { name: k.name, dataType: FLOAT, dims: k.dims, rawData: new Uint8Array(Float32Array.from(k.values).buffer) },
+          ? {
+              name: k.name,
+              dataType: INT64,
+              dims: k.dims,
+              rawData: new Uint8Array(BigInt64Array.from(Array.from(k.values), (v) => BigInt(v)).buffer),
+            }
+          : {
+              name: k.name,
+              dataType: FLOAT,
+              dims: k.dims,
+              rawData: new Uint8Array(Float32Array.from(k.values).buffer),
+            },
       ),
       input: [{ name: 'x', type: tensorType(FLOAT, ['batch', ...c.input]) }],
       output: [{ name: output, type: tensorType(FLOAT, undefined) }],
@@ -84,7 +103,10 @@ export async function opModel(c: OpCase, rules: NonlinearityRule[] = ['gradient'
   const output = c.output ?? c.nodes[c.nodes.length - 1].output![0];
   const facts = await learnForwardFacts('op.onnx', proto, 'x');
   const sampleSize = c.input.reduce((a, b) => a * b, 1);
-  const outSize = facts.tensors.get(output)!.dims.slice(1).reduce((a, b) => a * b, 1);
+  const outSize = facts.tensors
+    .get(output)!
+    .dims.slice(1)
+    .reduce((a, b) => a * b, 1);
   const forwardSession = await ort.InferenceSession.create(bytes);
   const backward = buildBackwardModel('op.onnx', proto, facts, { of: output, rule: 'gradient' });
   const backwardSession = await ort.InferenceSession.create(backward.bytes);
@@ -97,7 +119,10 @@ export async function opModel(c: OpCase, rules: NonlinearityRule[] = ['gradient'
       return (await forwardSession.run({ x: input(x, n) }))[output].data as Float32Array;
     },
     async vjp(x, n, upstream) {
-      const result = await backwardSession.run({ x: input(x, n), [backward.upstreamInput]: new ort.Tensor('float32', upstream, outDims(n)) });
+      const result = await backwardSession.run({
+        x: input(x, n),
+        [backward.upstreamInput]: new ort.Tensor('float32', upstream, outDims(n)),
+      });
       return result[backward.gradOutput].data as Float32Array;
     },
     deepLift: {},
@@ -141,7 +166,10 @@ export function random(seed: number): { uniform(): number; normal(): number } {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { uniform, normal: () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()) };
+  return {
+    uniform,
+    normal: () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()),
+  };
 }
 
 /**

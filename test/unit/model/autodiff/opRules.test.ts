@@ -24,7 +24,15 @@ const TOLERANCE = 2e-3;
 const BATCH = 2;
 
 function weights(name: string, dims: number[], seed: number, scale = 0.5) {
-  return { name, dims, values: normals(dims.reduce((a, b) => a * b, 1), seed, scale) };
+  return {
+    name,
+    dims,
+    values: normals(
+      dims.reduce((a, b) => a * b, 1),
+      seed,
+      scale,
+    ),
+  };
 }
 function ints(name: string, values: number[]) {
   return { name, dims: [values.length], values, int64: true };
@@ -87,7 +95,13 @@ const CASES: Record<string, OpCase> = {
   },
   'ConvTranspose stride 2, pads 1, output_padding 1': {
     input: [3, 4, 4],
-    nodes: [node('ConvTranspose', ['x', 'w', 'b'], ['y'], { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] })],
+    nodes: [
+      node('ConvTranspose', ['x', 'w', 'b'], ['y'], {
+        strides: [2, 2],
+        pads: [1, 1, 1, 1],
+        output_padding: [1, 1],
+      }),
+    ],
     constants: [weights('w', [3, 2, 3, 3], 7), weights('b', [2], 8)],
   },
   'ConvTranspose group 3': {
@@ -102,12 +116,18 @@ const CASES: Record<string, OpCase> = {
   },
   'Gemm transA (input as A)': {
     input: [6],
-    nodes: [node('Transpose', ['x'], ['xt'], { perm: [1, 0] }), node('Gemm', ['xt', 'w'], ['y'], { transA: 1 })],
+    nodes: [
+      node('Transpose', ['x'], ['xt'], { perm: [1, 0] }),
+      node('Gemm', ['xt', 'w'], ['y'], { transA: 1 }),
+    ],
     constants: [weights('w', [6, 5], 12)],
   },
   'Gemm input as B, transB': {
     input: [6],
-    nodes: [node('Gemm', ['w', 'x'], ['yt'], { transB: 1, alpha: 2.0 }), node('Transpose', ['yt'], ['y'], { perm: [1, 0] })],
+    nodes: [
+      node('Gemm', ['w', 'x'], ['yt'], { transB: 1, alpha: 2.0 }),
+      node('Transpose', ['yt'], ['y'], { perm: [1, 0] }),
+    ],
     constants: [weights('w', [5, 6], 13)],
   },
   'Gemm input as B': {
@@ -149,7 +169,11 @@ const CASES: Record<string, OpCase> = {
   'Mul and Div by constants with broadcasting': {
     input: [3, 4],
     nodes: [node('Mul', ['x', 'a'], ['p']), node('Div', ['p', 'b'], ['q']), node('Sub', ['c', 'q'], ['y'])],
-    constants: [weights('a', [3, 1], 18), { name: 'b', dims: [4], values: [1.5, -2, 3, 0.5] }, weights('c', [1, 1], 19)],
+    constants: [
+      weights('a', [3, 1], 18),
+      { name: 'b', dims: [4], values: [1.5, -2, 3, 0.5] },
+      weights('c', [1, 1], 19),
+    ],
   },
   Relu: unary('Relu'),
   'LeakyRelu alpha 0.2': unary('LeakyRelu', { alpha: 0.2 }),
@@ -158,7 +182,11 @@ const CASES: Record<string, OpCase> = {
     nodes: [node('Clip', ['x', 'lo', 'hi'], ['y'])],
     constants: [scalarConstant('lo', -0.06), scalarConstant('hi', 0.08)],
   },
-  'Clip min only': { input: [3, 4], nodes: [node('Clip', ['x', 'lo'], ['y'])], constants: [scalarConstant('lo', 0.04)] },
+  'Clip min only': {
+    input: [3, 4],
+    nodes: [node('Clip', ['x', 'lo'], ['y'])],
+    constants: [scalarConstant('lo', 0.04)],
+  },
   Sigmoid: unary('Sigmoid'),
   Tanh: unary('Tanh'),
   Exp: unary('Exp'),
@@ -167,17 +195,30 @@ const CASES: Record<string, OpCase> = {
   Neg: unary('Neg'),
   'Log and Sqrt of positive values': {
     input: [3, 4],
-    nodes: [node('Add', ['x', 'one'], ['p']), node('Log', ['p'], ['l']), node('Sqrt', ['p'], ['s']), node('Add', ['l', 's'], ['y'])],
+    nodes: [
+      node('Add', ['x', 'one'], ['p']),
+      node('Log', ['p'], ['l']),
+      node('Sqrt', ['p'], ['s']),
+      node('Add', ['l', 's'], ['y']),
+    ],
     constants: [scalarConstant('one', 1)],
   },
   'Softmax axis 1': unary('Softmax', { axis: 1 }),
   'Softmax last axis': unary('Softmax', { axis: -1 }),
   'LogSoftmax last axis': unary('LogSoftmax', { axis: -1 }),
-  'MaxPool 3×3 stride 2 pads 1 (overlapping windows)': unary('MaxPool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, [2, 7, 7]),
+  'MaxPool 3×3 stride 2 pads 1 (overlapping windows)': unary(
+    'MaxPool',
+    { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+    [2, 7, 7],
+  ),
   'MaxPool 2×2': unary('MaxPool', { kernel_shape: [2, 2], strides: [2, 2] }, [2, 6, 6]),
   'MaxPool ceil_mode': unary('MaxPool', { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 }, [1, 5, 5]),
   'MaxPool dilations 2': unary('MaxPool', { kernel_shape: [2, 2], dilations: [2, 2] }, [1, 6, 6]),
-  'AveragePool pads 1, count_include_pad 0': unary('AveragePool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, [2, 7, 7]),
+  'AveragePool pads 1, count_include_pad 0': unary(
+    'AveragePool',
+    { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] },
+    [2, 7, 7],
+  ),
   'AveragePool pads 1, count_include_pad 1': unary(
     'AveragePool',
     { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1 },
@@ -188,7 +229,12 @@ const CASES: Record<string, OpCase> = {
   'BatchNormalization (inference)': {
     input: [3, 4, 4],
     nodes: [node('BatchNormalization', ['x', 's', 'b', 'mu', 'var'], ['y'], { epsilon: 1e-3 })],
-    constants: [weights('s', [3], 20), weights('b', [3], 21), weights('mu', [3], 22), { name: 'var', dims: [3], values: [0.5, 2, 0.1] }],
+    constants: [
+      weights('s', [3], 20),
+      weights('b', [3], 21),
+      weights('mu', [3], 22),
+      { name: 'var', dims: [3], values: [0.5, 2, 0.1] },
+    ],
   },
   'Flatten axis 1': unary('Flatten', { axis: 1 }, [2, 3, 4]),
   'Reshape with a 0 (copy) dimension': {
@@ -198,7 +244,11 @@ const CASES: Record<string, OpCase> = {
   },
   'Squeeze and Unsqueeze': {
     input: [1, 4],
-    nodes: [node('Squeeze', ['x', 'a1'], ['s']), node('Unsqueeze', ['s', 'a2'], ['u']), node('Tanh', ['u'], ['y'])],
+    nodes: [
+      node('Squeeze', ['x', 'a1'], ['s']),
+      node('Unsqueeze', ['s', 'a2'], ['u']),
+      node('Tanh', ['u'], ['y']),
+    ],
     constants: [ints('a1', [1]), ints('a2', [2])],
   },
   'Transpose perm [0, 2, 3, 1]': unary('Transpose', { perm: [0, 2, 3, 1] }, [2, 3, 4]),
@@ -233,7 +283,12 @@ const CASES: Record<string, OpCase> = {
   },
   'Identity, Dropout (inference), float Cast': {
     input: [3, 4],
-    nodes: [node('Identity', ['x'], ['i']), node('Dropout', ['i'], ['d', 'mask']), node('Cast', ['d'], ['c'], { to: 1 }), node('Tanh', ['c'], ['y'])],
+    nodes: [
+      node('Identity', ['x'], ['i']),
+      node('Dropout', ['i'], ['d', 'mask']),
+      node('Cast', ['d'], ['c'], { to: 1 }),
+      node('Tanh', ['c'], ['y']),
+    ],
   },
   'ReduceSum keepdims 0': {
     input: [3, 4],
@@ -243,7 +298,12 @@ const CASES: Record<string, OpCase> = {
   'ReduceMean over two axes': unary('ReduceMean', { axes: [1, 2], keepdims: 0 }, [3, 4]),
   'Sum of three branches (gradient accumulation)': {
     input: [3, 4],
-    nodes: [node('Relu', ['x'], ['r']), node('Neg', ['x'], ['n']), node('Sum', ['x', 'r', 'n'], ['s']), node('Mul', ['s', 'x'], ['y'])],
+    nodes: [
+      node('Relu', ['x'], ['r']),
+      node('Neg', ['x'], ['n']),
+      node('Sum', ['x', 'r', 'n'], ['s']),
+      node('Mul', ['s', 'x'], ['y']),
+    ],
   },
   'Shape arithmetic feeding a Reshape (view(x.size(0), -1))': {
     input: [2, 3, 2],
@@ -297,8 +357,14 @@ describe('autodiff: backward rules against finite differences', () => {
           v.forEach((value, i) => (v[i] = value / top));
           const upstream = normals(BATCH * model.outSize, 200 + trial);
           const grad = await model.vjp(x, BATCH, upstream);
-          const plus = await model.forward(x.map((value, i) => value + H * v[i]), BATCH);
-          const minus = await model.forward(x.map((value, i) => value - H * v[i]), BATCH);
+          const plus = await model.forward(
+            x.map((value, i) => value + H * v[i]),
+            BATCH,
+          );
+          const minus = await model.forward(
+            x.map((value, i) => value - H * v[i]),
+            BATCH,
+          );
           let numeric = 0;
           let scale = 0;
           for (let i = 0; i < upstream.length; i++) {
@@ -319,10 +385,16 @@ describe('autodiff: backward rules against finite differences', () => {
           const attributed = m.reduce((s, mi, i) => s + mi * (x[i] - reference[i]), 0);
           const delta = upstream.reduce((s, u, i) => s + u * (y[i] - y0[i]), 0);
           const deltaScale = upstream.reduce((s, u, i) => s + Math.abs(u * (y[i] - y0[i])), 0);
-          assert.ok(Math.abs(attributed - delta) <= 1e-4 * (deltaScale + 1e-6), `DeepLIFT ${rule}: Σ m·Δx = ${attributed}, Σ u·Δy = ${delta}`);
+          assert.ok(
+            Math.abs(attributed - delta) <= 1e-4 * (deltaScale + 1e-6),
+            `DeepLIFT ${rule}: Σ m·Δx = ${attributed}, Σ u·Δy = ${delta}`,
+          );
         }
         if (NO_REVEAL_CANCEL.has(name) && !NO_DEEPLIFT.has(name)) {
-          await assert.rejects(opModel(c, ['reveal-cancel']), (error: unknown) => error instanceof UnsupportedOpError && /RevealCancel/.test(error.message));
+          await assert.rejects(
+            opModel(c, ['reveal-cancel']),
+            (error: unknown) => error instanceof UnsupportedOpError && /RevealCancel/.test(error.message),
+          );
         }
       } finally {
         await model.release();
@@ -342,8 +414,14 @@ describe('autodiff: backward rules against finite differences', () => {
   });
 
   it('DeepLIFT refuses a softmax inside the network, naming the node', async () => {
-    const c: OpCase = { input: [3, 4], nodes: [node('Softmax', ['x'], ['s'], { axis: -1 }), node('Tanh', ['s'], ['y'])] };
-    await assert.rejects(opModel(c, ['gradient', 'rescale']), /op Softmax at node "Softmax_s" has no backward rule \(DeepLIFT has no rule for a softmax/);
+    const c: OpCase = {
+      input: [3, 4],
+      nodes: [node('Softmax', ['x'], ['s'], { axis: -1 }), node('Tanh', ['s'], ['y'])],
+    };
+    await assert.rejects(
+      opModel(c, ['gradient', 'rescale']),
+      /op Softmax at node "Softmax_s" has no backward rule \(DeepLIFT has no rule for a softmax/,
+    );
   });
 
   it("RevealCancel credits both inputs of min(a, b) = a − relu(a − b), as the paper's example; Rescale does not", async () => {
@@ -359,7 +437,12 @@ describe('autodiff: backward rules against finite differences', () => {
         node('Slice', ['x', 'starts', 'ends', 'axes'], ['a']),
         node('Sub', ['a', 'r'], ['y']),
       ],
-      constants: [{ name: 'w', dims: [2, 1], values: [1, -1] }, ints('starts', [0]), ints('ends', [1]), ints('axes', [1])],
+      constants: [
+        { name: 'w', dims: [2, 1], values: [1, -1] },
+        ints('starts', [0]),
+        ints('ends', [1]),
+        ints('axes', [1]),
+      ],
     };
     const model = await opModel(c, ['rescale', 'reveal-cancel']);
     try {
