@@ -34,6 +34,7 @@ import {
   type ExplainResult,
 } from '../protocol/engine';
 import type { JobContext } from './context';
+import type { GradientModelPool } from './gradientModelPool';
 import { mapFormatOf, writeMapFile } from './mapFiles';
 import { NotImplementedError } from './scan';
 
@@ -56,10 +57,15 @@ interface LoadedInput {
   image?: RawImage;
 }
 
+/**
+ * Runs one explanation. With a pool (the engine's), gradient models stay open
+ * for the next request; without one (the CLI), they are released at the end.
+ */
 export async function runExplain(
   params: ExplainParams,
   context: JobContext,
   cwd = process.cwd(),
+  pool?: GradientModelPool,
 ): Promise<ExplainOutcome> {
   const started = performance.now();
   const modelPath = resolve(cwd, params.model);
@@ -85,10 +91,8 @@ export async function runExplain(
   const opening = method.kind === 'gradient' ? 'building the gradient graph' : 'starting the model';
   context.progress(opening, 0, 1);
   const modelOptions = { logits: config.logits, batchSize: options.batchSize };
-  const model: ForwardModel =
-    method.kind === 'gradient'
-      ? await openGradientModel(modelPath, modelOptions)
-      : await forwardModelOf(loaded, modelOptions);
+  const lease = await openForMethod(method, loaded, modelOptions, pool);
+  const model = lease.model;
   try {
     context.progress(opening, 1, 1);
     if (config.labels && config.labels.length !== model.numClasses) {
@@ -133,8 +137,27 @@ export async function runExplain(
     }
     return { ...result, map, seconds: (performance.now() - started) / 1000, written: outputs };
   } finally {
-    await model.release();
+    await lease.done();
   }
+}
+
+/** The model a method needs, from the pool when there is one. */
+async function openForMethod(
+  method: AttributionMethod,
+  loaded: LoadedModel,
+  options: { logits: string; batchSize?: number },
+  pool: GradientModelPool | undefined,
+): Promise<{ model: ForwardModel; done(): void | Promise<void> }> {
+  if (method.kind !== 'gradient') {
+    const model = await forwardModelOf(loaded, options);
+    return { model, done: () => model.release() };
+  }
+  if (!pool) {
+    const model = await openGradientModel(loaded.path, options);
+    return { model, done: () => model.release() };
+  }
+  const key = `${loaded.sha256}|${options.logits}|${options.batchSize ?? ''}`;
+  return pool.lease(key, () => openGradientModel(loaded.path, options));
 }
 
 function checkMethod(name: ExplainMethod): AttributionMethod {

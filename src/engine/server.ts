@@ -4,6 +4,7 @@ import { cancelRequest, explainRequest, logNotification, progressNotification, s
 import type { JobContext } from './context';
 import { toResponseError } from './errors';
 import { runExplain } from './explain';
+import { GradientModelPool } from './gradientModelPool';
 import { runScan } from './scan';
 
 /** At most this many progress notifications per second per job (the UI cannot show more). */
@@ -16,6 +17,7 @@ const PROGRESS_INTERVAL_MS = 100;
  */
 export function serveEngine(connection: MessageConnection): void {
   const jobs = new Map<string, AbortController>();
+  const gradientModels = new GradientModelPool();
   const log = (level: LogParams['level'], message: string) => void connection.sendNotification(logNotification, { level, message });
 
   /** Runs one job with its own cancellation and throttled progress; errors become JSON-RPC errors. */
@@ -45,7 +47,7 @@ export function serveEngine(connection: MessageConnection): void {
 
   connection.onRequest(explainRequest, ({ jobId, params }) =>
     runJob(jobId, `${params.method} explanation`, async (context) => {
-      const outcome = await runExplain(params, context);
+      const outcome = await runExplain(params, context, process.cwd(), gradientModels);
       // A Float32Array would serialize as an object keyed by index; the map goes out as a plain list.
       return { ...outcome, map: Array.from(outcome.map) };
     }),
