@@ -3,8 +3,9 @@
  * window picked, the first maximum in row-major order (as PyTorch and
  * onnxruntime's Indices output break ties): the forward node's Indices
  * output, scattered with reduction "add" so overlapping windows accumulate.
- * (A dense alternative for tiling windows, ArgMax over reshaped windows and a
- * one-hot mask, measured no faster in onnxruntime 1.30 and was dropped.)
+ * (Dense alternatives for tiling windows, a one-hot of ArgMax over reshaped
+ * windows, or Equal(window, y) with an exclusive CumSum to keep the first
+ * maximum, measured 1.3× slower in onnxruntime 1.30 and were dropped.)
  *
  * Under DeepLIFT (Rescale) each window's g·Δy goes to the element x's window
  * picked (a), with multiplier routed/Δx. If that element did not move
