@@ -4,13 +4,14 @@
  * into runs), and the errors a user can meet.
  */
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openGradientModel } from '../../../../src/model/autodiff';
+import { buildBackwardModel, learnForwardFacts, openGradientModel } from '../../../../src/model/autodiff';
 import { UnsupportedOpError, type GradientModel } from '../../../../src/model/autodiff/types';
 import { npyToFloat32, readNpy } from '../../../../src/data/npy';
-import { encodeModel, onnx, tensorType } from '../../../../src/model/onnxGraph';
+import { decodeModel, encodeModel, onnx, tensorType } from '../../../../src/model/onnxGraph';
 import { array, FMNIST_MODEL, modelPath, ROOT, zoo } from './zooFixtures';
 
 async function fixtureInputs(count: number): Promise<Float32Array> {
@@ -208,5 +209,40 @@ describe('GradientModel (autodiff over onnxruntime)', () => {
       copyFileSync(FMNIST_MODEL, copy);
       await assert.rejects(openGradientModel(copy, { logits: 'nope' }), /has no tensor "nope"/);
     });
+  });
+});
+
+describe('buildBackwardModel with respect to a hidden tensor', () => {
+  it('obeys the chain rule: J_hᵀ (d(u·logits)/dh) = d(u·logits)/dx on the fixture CNN', async () => {
+    const proto = decodeModel(readFileSync(FMNIST_MODEL));
+    const facts = await learnForwardFacts(FMNIST_MODEL, proto, 'pixels');
+    const hidden = '/features/features.3/MaxPool_output_0';
+    const toHidden = buildBackwardModel(FMNIST_MODEL, proto, facts, {
+      of: 'logits',
+      wrt: hidden,
+      rule: 'gradient',
+    });
+    const session = await ort.InferenceSession.create(toHidden.bytes);
+    const x = await fixtureInputs(3);
+    const upstream = Float32Array.from({ length: 30 }, (_, i) => Math.sin(i + 1));
+    const result = await session.run({
+      pixels: new ort.Tensor('float32', x, [3, 1, 28, 28]),
+      [toHidden.upstreamInput]: new ort.Tensor('float32', upstream, [3, 10]),
+    });
+    const gradHidden = result[toHidden.gradOutput];
+    assert.deepEqual(gradHidden.dims, [3, 16, 14, 14]);
+    await session.release();
+
+    const model = await openGradientModel(FMNIST_MODEL);
+    try {
+      const throughHidden = await (await model.tensor(hidden)).vjp(x, 3, gradHidden.data as Float32Array);
+      const direct = await model.logits.vjp(x, 3, upstream);
+      const scale = Math.max(...direct.grad.map(Math.abs));
+      direct.grad.forEach((g, i) =>
+        assert.ok(Math.abs(g - throughHidden.grad[i]) <= 1e-5 * scale, `element ${i}`),
+      );
+    } finally {
+      await model.release();
+    }
   });
 });
