@@ -34,8 +34,8 @@ function median(xs: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function timeIt(runs: number, body: (run: number) => Promise<unknown>): Promise<number> {
-  await body(runs); // warm-up (sessions built, kernels chosen)
+async function timeIt(runs: number, body: (run: number) => Promise<unknown>, warmUp = true): Promise<number> {
+  if (warmUp) await body(runs); // sessions built, kernels chosen
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
@@ -55,6 +55,12 @@ interface MethodRun {
   method: AttributionMethodName;
   options: MethodOptions;
   label: string;
+  /**
+   * Time a single map, without a warm-up run (the model's sessions are warm
+   * from the passes above): for methods that take tens of seconds on a large
+   * model.
+   */
+  once?: boolean;
 }
 
 async function benchModel(
@@ -83,16 +89,20 @@ async function benchModel(
   console.log(
     `  forward + backward, batch ${batch}:          ${(backwardB / batch).toFixed(2)} ms per input   ratio to forward ${(backwardB / forwardB).toFixed(2)}×`,
   );
-  for (const { method, options, label } of methods) {
+  for (const { method, options, label, once } of methods) {
     const entry = ATTRIBUTION_METHODS[method];
-    const ms = await timeIt(repeats, async (r) => {
-      const x = inputs[r % inputs.length];
-      const target = argmax(await model.predict(x, 1));
-      return entry.kind === 'gradient'
-        ? entry.run(model, { x, target }, options, {})
-        : entry.run(model, { x, target }, options, {});
-    });
-    console.log(`  ${label.padEnd(38)} ${ms.toFixed(1).padStart(9)} ms per map`);
+    const ms = await timeIt(
+      once ? 1 : repeats,
+      async (r) => {
+        const x = inputs[r % inputs.length];
+        const target = argmax(await model.predict(x, 1));
+        return entry.kind === 'gradient'
+          ? entry.run(model, { x, target }, options, {})
+          : entry.run(model, { x, target }, options, {});
+      },
+      !once,
+    );
+    console.log(`  ${label.padEnd(38)} ${ms.toFixed(1).padStart(9)} ms per map${once ? ' (one map)' : ''}`);
   }
 }
 
@@ -156,6 +166,9 @@ async function main(): Promise<void> {
     { method: 'smoothgrad', options: { samples: 16 }, label: 'SmoothGrad (16 samples)' },
     { method: 'deeplift', options: { rule: 'rescale' }, label: 'DeepLIFT Rescale' },
     { method: 'deeplift', options: { rule: 'reveal-cancel' }, label: 'DeepLIFT RevealCancel' },
+    { method: 'caso', options: {}, label: 'CASO (defaults)', once: true },
+    { method: 'dance', options: {}, label: 'DANCE (defaults)', once: true },
+    { method: 'occlusion', options: {}, label: 'occlusion (black box, defaults)', once: true },
   ]);
   await resnet.release();
 }
