@@ -543,21 +543,14 @@ def make_zoo(staging):
 
 # ---------------------------------------------------------------- the Fashion-MNIST fixture CNN
 
-class SmallCnn(nn.Module):
-    """The architecture of test/fixtures/fmnist/model.onnx (scripts/make-fixtures.py)."""
-
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(),
-            nn.Linear(32 * 7 * 7, 64), nn.ReLU(), nn.Dropout(0.25),
-        )
-        self.classifier = nn.Linear(64, 10)
-
-    def forward(self, x):
-        return self.classifier(self.features(x))
+def fixture_cnn_class():
+    """The architecture of test/fixtures/fmnist/model.onnx, from the script that trained it."""
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "make-fixtures.py")
+    spec = importlib.util.spec_from_file_location("make_fixtures", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SmallCnn
 
 
 def make_fmnist(staging):
@@ -567,7 +560,7 @@ def make_fmnist(staging):
         if node.op_type == "BatchNormalization":
             eps = next((a.f for a in node.attribute if a.name == "epsilon"), 1e-5)
             assert abs(eps - 1e-5) < 1e-9, f"{node.name}: epsilon {eps}"
-    model = SmallCnn()
+    model = fixture_cnn_class()()
     missing, unexpected = model.load_state_dict(weights, strict=False)
     assert not unexpected and all(k.endswith("num_batches_tracked") for k in missing), (missing, unexpected)
     model.eval()
