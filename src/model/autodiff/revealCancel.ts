@@ -63,11 +63,32 @@ interface Parts {
   minus: string;
 }
 
+/** What every node's forward and backward step reads and writes. */
+interface RevealCancelState {
+  e: GraphEmitter;
+  sweep: Sweep;
+  /** Rule contexts for reusing the gradient (linear ops) and Rescale (MaxPool) rules. */
+  gradient: RuleContext;
+  rescale: RuleContext;
+  /** (Δ⁺, Δ⁻) of every tensor on the path. */
+  parts: Map<string, Parts>;
+  /** Multiplier contributions of the positive and negative parts. */
+  plusM: Contributions;
+  minusM: Contributions;
+}
+
 export function revealCancelSweep(sweep: Sweep): string | undefined {
   const { e, reference } = sweep;
-  const gradient = sweep.contextFor('gradient');
-  const rescale = sweep.contextFor('rescale');
-  const parts = new Map<string, Parts>();
+  const state: RevealCancelState = {
+    e,
+    sweep,
+    gradient: sweep.contextFor('gradient'),
+    rescale: sweep.contextFor('rescale'),
+    parts: new Map(),
+    plusM: new Contributions(e),
+    minusM: new Contributions(e),
+  };
+  const { parts, plusM, minusM } = state;
 
   const inputDelta = e.op('Sub', [sweep.wrt, reference(sweep.wrt)]);
   const inputPlus = e.op('Relu', [inputDelta]);
@@ -75,23 +96,21 @@ export function revealCancelSweep(sweep: Sweep): string | undefined {
 
   // Forward: the parts of every tensor on the path; and how to send multipliers back through each node.
   const backward: Backward[] = [];
-  const plusM = new Contributions(e);
-  const minusM = new Contributions(e);
   for (const original of sweep.nodes) {
     sweep.current.node = original;
     const node = normalise(e, original, sweep);
     const variable = node.input.map((name) => name !== '' && sweep.fromWrt.has(name));
     const op = node.opType;
     if (op in WEIGHTED && variable.filter(Boolean).length === 1 && variable[0]) {
-      backward.push(weightedLayer(e, node, sweep, gradient, parts, plusM, minusM));
+      backward.push(weightedLayer(state, node));
     } else if (op === 'Sub' || SIGN_PRESERVING.has(op) || (op === 'Split' && variable[0])) {
-      backward.push(signPreserving(e, node, variable, gradient, parts, plusM, minusM));
+      backward.push(signPreserving(state, node, variable));
     } else if (ELEMENTWISE_ACTIVATIONS.has(op)) {
-      backward.push(activation(e, node, sweep, gradient, parts, plusM, minusM));
+      backward.push(activation(state, node));
     } else if (op === 'MaxPool') {
-      backward.push(maxPool(e, node, sweep, rescale, parts, plusM, minusM));
+      backward.push(maxPool(state, node));
     } else {
-      gradient.unsupported(
+      state.gradient.unsupported(
         `no RevealCancel rule${op in WEIGHTED ? ' for input-dependent weights' : ''}; the Rescale rule may apply`,
       );
     }
@@ -130,15 +149,8 @@ function clone(e: GraphEmitter, node: onnx.NodeProto, inputs: string[]): string[
   return outputs;
 }
 
-function weightedLayer(
-  e: GraphEmitter,
-  node: onnx.NodeProto,
-  sweep: Sweep,
-  gradient: RuleContext,
-  parts: Map<string, Parts>,
-  plusM: Contributions,
-  minusM: Contributions,
-): Backward {
+function weightedLayer(state: RevealCancelState, node: onnx.NodeProto): Backward {
+  const { e, sweep, gradient, parts, plusM, minusM } = state;
   const { weight, zeroed } = WEIGHTED[node.opType];
   const w = node.input[weight];
   const wPlus = e.op('Relu', [w]);
@@ -186,15 +198,8 @@ function weightedLayer(
   };
 }
 
-function signPreserving(
-  e: GraphEmitter,
-  node: onnx.NodeProto,
-  variable: boolean[],
-  gradient: RuleContext,
-  parts: Map<string, Parts>,
-  plusM: Contributions,
-  minusM: Contributions,
-): Backward {
+function signPreserving(state: RevealCancelState, node: onnx.NodeProto, variable: boolean[]): Backward {
+  const { e, gradient, parts, plusM, minusM } = state;
   const isSub = node.opType === 'Sub';
   // Constant operands have Δ = 0: they drop out of sums and become zeros elsewhere.
   const zeroLike = (name: string) => (name ? e.op('Sub', [name, name]) : '');
@@ -233,15 +238,8 @@ function signPreserving(
   };
 }
 
-function activation(
-  e: GraphEmitter,
-  node: onnx.NodeProto,
-  sweep: Sweep,
-  gradient: RuleContext,
-  parts: Map<string, Parts>,
-  plusM: Contributions,
-  minusM: Contributions,
-): Backward {
+function activation(state: RevealCancelState, node: onnx.NodeProto): Backward {
+  const { e, sweep, gradient, parts, plusM, minusM } = state;
   const x = node.input[0];
   const y = node.output[0];
   const x0 = sweep.reference(x);
@@ -265,15 +263,8 @@ function activation(
   };
 }
 
-function maxPool(
-  e: GraphEmitter,
-  node: onnx.NodeProto,
-  sweep: Sweep,
-  rescale: RuleContext,
-  parts: Map<string, Parts>,
-  plusM: Contributions,
-  minusM: Contributions,
-): Backward {
+function maxPool(state: RevealCancelState, node: onnx.NodeProto): Backward {
+  const { e, sweep, rescale, parts, plusM, minusM } = state;
   const x = node.input[0];
   const y = node.output[0];
   const dy = e.op('Sub', [y, sweep.reference(y)]);
