@@ -11,7 +11,7 @@ import { npyToFloat32, readNpy } from '../data/npy';
 import type { RawImage } from '../data/types';
 import {
   attributionMethod,
-  openGradientModel,
+  gradientModelOf,
   runAttribution,
   type AttributionMethod,
 } from '../model/attribution/methods';
@@ -153,11 +153,11 @@ async function openForMethod(
     return { model, done: () => model.release() };
   }
   if (!pool) {
-    const model = await openGradientModel(loaded.path, options);
+    const model = await gradientModelOf(loaded, options);
     return { model, done: () => model.release() };
   }
   const key = `${loaded.sha256}|${options.logits}|${options.batchSize ?? ''}`;
-  return pool.lease(key, () => openGradientModel(loaded.path, options));
+  return pool.lease(key, () => gradientModelOf(loaded, options));
 }
 
 function checkMethod(name: ExplainMethod): AttributionMethod {

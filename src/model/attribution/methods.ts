@@ -14,7 +14,7 @@ import { occlusion } from './occlusion';
 import { smoothGrad } from './smoothGrad';
 import type { BlackBoxMethod, GradientMethod } from './types';
 
-export { openGradientModel } from '../autodiff';
+export { gradientModelOf, openGradientModel } from '../autodiff';
 export { openForwardModel } from '../forwardModel';
 
 export type AttributionMethodName =

@@ -6,7 +6,7 @@
  */
 import { InputError } from '../../core/errors';
 import { graphOf, type onnx } from '../onnxGraph';
-import { openModel } from '../session';
+import { openModel, type LoadedModel } from '../session';
 import { sidecarLogitsName } from '../sidecar';
 import { learnForwardFacts } from './forwardFacts';
 import { OnnxGradientModel } from './gradientModel';
@@ -28,7 +28,15 @@ export async function openGradientModel(
   path: string,
   options: GradientModelOptions = {},
 ): Promise<GradientModel> {
-  const model = await openModel(path);
+  return gradientModelOf(await openModel(path), options);
+}
+
+/** A GradientModel over a model file already read (and hashed, and decoded) by openModel. */
+export async function gradientModelOf(
+  model: LoadedModel,
+  options: GradientModelOptions = {},
+): Promise<GradientModel> {
+  const path = model.path;
   const logits = options.logits ?? (await sidecarLogitsName(path)) ?? model.info.outputs[0].name;
   const inputName = model.info.inputs[0].name;
   const facts = await learnForwardFacts(path, model.proto, inputName);
