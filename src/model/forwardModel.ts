@@ -8,6 +8,7 @@
  * every MARGIN Lens method feeds one image or feature tensor.
  */
 import * as ort from 'onnxruntime-node';
+import { inBatches } from './batches';
 import { InputError } from '../core/errors';
 import type { ForwardModel } from './autodiff/types';
 import { createSession, openModel, type LoadedModel } from './session';
@@ -119,8 +120,8 @@ class OrtForwardModel implements ForwardModel {
       this.numClasses = (fixed as number[]).reduce((a, b) => a * b, 1);
       return;
     }
-    const logits = await this.runChunk(new Float32Array(this.sampleSize), 1);
-    this.numClasses = logits.length;
+    const rows = this.fixedBatch ?? 1;
+    this.numClasses = (await this.run(new Float32Array(rows * this.sampleSize), rows)).length / rows;
     if (this.numClasses < 1) throw new InputError(this.path, `output "${this.logitsName}" is empty`);
   }
 
@@ -128,32 +129,20 @@ class OrtForwardModel implements ForwardModel {
     if (!Number.isInteger(n) || n < 0 || x.length !== n * this.sampleSize) {
       throw new RangeError(`predict: ${x.length} floats are not ${n} samples of ${this.sampleSize}`);
     }
-    const out = new Float32Array(n * this.numClasses);
-    const chunk = this.fixedBatch ?? this.batchSize;
-    for (let start = 0; start < n; start += chunk) {
-      const count = Math.min(chunk, n - start);
-      const logits = await this.runChunk(
-        x.subarray(start * this.sampleSize, (start + count) * this.sampleSize),
-        count,
-      );
-      out.set(logits.subarray(0, count * this.numClasses), start * this.numClasses);
-    }
-    return out;
+    if (n === 0) return new Float32Array(0);
+    const plan = { batchSize: this.batchSize, fixedBatch: this.fixedBatch };
+    const [logits] = await inBatches(n, [x], [this.sampleSize], plan, async (batch, [xs]) => [
+      await this.run(xs, batch),
+    ]);
+    return logits;
   }
 
   release(): Promise<void> {
     return this.session.release();
   }
 
-  private async runChunk(x: Float32Array, count: number): Promise<Float32Array> {
-    let feed = x;
-    let rows = count;
-    if (this.fixedBatch !== undefined && count !== this.fixedBatch) {
-      // A model exported with a fixed batch takes exactly that many samples: pad with zeros, read the first `count`.
-      feed = new Float32Array(this.fixedBatch * this.sampleSize);
-      feed.set(x);
-      rows = this.fixedBatch;
-    }
+  /** One onnxruntime run of `rows` samples: their logits. */
+  private async run(feed: Float32Array, rows: number): Promise<Float32Array> {
     const tensor = new ort.Tensor('float32', feed, [rows, ...this.sampleShape]);
     let result: Record<string, ort.Tensor>;
     try {
@@ -171,7 +160,6 @@ class OrtForwardModel implements ForwardModel {
         `output "${this.logitsName}" holds ${output.type} values; logits must be float32`,
       );
     }
-    const data = output.data as Float32Array;
-    return data.subarray(0, (data.length / rows) * count);
+    return output.data as Float32Array;
   }
 }

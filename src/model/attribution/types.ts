@@ -38,16 +38,13 @@ export interface MethodContext {
   progress?(done: number, total: number): void;
 }
 
-export type GradientMethod = (
-  model: GradientModel,
+/** A saliency method over the kind of model it needs. */
+export type Method<M extends ForwardModel> = (
+  model: M,
   input: ExplainInput,
   options: MethodOptions,
   context: MethodContext,
 ) => Promise<Float32Array>;
 
-export type BlackBoxMethod = (
-  model: ForwardModel,
-  input: ExplainInput,
-  options: MethodOptions,
-  context: MethodContext,
-) => Promise<Float32Array>;
+export type GradientMethod = Method<GradientModel>;
+export type BlackBoxMethod = Method<ForwardModel>;

@@ -6,6 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../../core/errors';
 import { decodeModel, encodeModel, graphOf, onnx, tensorType } from '../onnxGraph';
+import { inBatches } from '../batches';
 import { createSession, type LoadedModel } from '../session';
 import { buildBackwardModel, type BackwardModel } from './backward';
 import { BATCH, type ForwardFacts } from './forwardFacts';
@@ -187,12 +188,8 @@ export class OnnxGradientModel implements GradientModel {
     return new ort.Tensor('float32', data, [batch, ...this.sampleShape]);
   }
 
-  /**
-   * Runs `step` over batches of the per-sample arrays `inputs` (each sizes[i]
-   * floats per sample) and concatenates each of its outputs. A model with a
-   * fixed batch size gets exactly that many samples, zero-padded.
-   */
-  private async inBatches(
+  /** Checks the arrays' sizes, then runs `step` batch by batch (see inBatches). */
+  private inBatches(
     n: number,
     inputs: Float32Array[],
     sizes: number[],
@@ -203,29 +200,10 @@ export class OnnxGradientModel implements GradientModel {
         throw new InputError(this.path, `expected ${n} × ${sizes[i]} values, got ${array.length}`);
       }
     });
-    const fixed = this.facts.dynamicBatch ? undefined : this.facts.tensors.get(this.inputName)!.dims[0];
-    const chunk = fixed ?? this.batchSize;
-    const outputs: Float32Array[] = [];
-    for (let start = 0; start < n; start += chunk) {
-      const count = Math.min(chunk, n - start);
-      const batch = fixed ?? count;
-      const slices = inputs.map((array, i) => {
-        const part = array.subarray(start * sizes[i], (start + count) * sizes[i]);
-        if (batch === count) return part;
-        const padded = new Float32Array(batch * sizes[i]);
-        padded.set(part);
-        return padded;
-      });
-      const results = await step(batch, slices);
-      results.forEach((tensor, k) => {
-        const data = tensor.data as Float32Array;
-        const per = data.length / batch;
-        if (!outputs[k]) outputs[k] = new Float32Array(n * per);
-        outputs[k].set(data.subarray(0, count * per), start * per);
-        tensor.dispose();
-      });
-    }
-    return outputs;
+    const fixedBatch = this.facts.dynamicBatch ? undefined : this.facts.tensors.get(this.inputName)!.dims[0];
+    return inBatches(n, inputs, sizes, { batchSize: this.batchSize, fixedBatch }, async (batch, slices) =>
+      (await step(batch, slices)).map((tensor) => tensor.data as Float32Array),
+    );
   }
 }
 
