@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { npyToFloat32, readNpy } from '../src/data/npy';
 import { openGradientModel } from '../src/model/autodiff';
 import type { GradientModel } from '../src/model/autodiff/types';
+import { argmax } from '../src/model/attribution/batches';
 import { ATTRIBUTION_METHODS, type AttributionMethodName } from '../src/model/attribution/methods';
 import type { MethodOptions } from '../src/model/attribution/types';
 
@@ -43,12 +44,6 @@ async function timeIt(runs: number, body: (run: number) => Promise<unknown>, war
     times.push(performance.now() - start);
   }
   return median(times);
-}
-
-function argmax(row: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
-  return best;
 }
 
 interface MethodRun {

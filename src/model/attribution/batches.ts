@@ -89,3 +89,10 @@ export function softmax(
   for (let j = 0; j < length; j++) p[j] /= sum;
   return p;
 }
+
+/** Index of the largest value (the first, on ties). */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
