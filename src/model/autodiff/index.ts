@@ -5,10 +5,10 @@
  * GradientModel whose VJPs run in onnxruntime.
  */
 import { InputError } from '../../core/errors';
-import { graphOf, type onnx } from '../onnxGraph';
+import { FLOAT, graphOf, type onnx } from '../onnxGraph';
 import { openModel, type LoadedModel } from '../session';
 import { sidecarLogitsName } from '../sidecar';
-import { learnForwardFacts } from './forwardFacts';
+import { learnForwardFacts, type ForwardFacts } from './forwardFacts';
 import { OnnxGradientModel } from './gradientModel';
 import type { GradientModel } from './types';
 
@@ -55,27 +55,23 @@ export async function gradientModelOf(
 
 /** Float node outputs between the input and the logits, in graph order (candidate layers for DANCE). */
 function hiddenLayers(
-  proto: Parameters<typeof graphOf>[0],
-  facts: Awaited<ReturnType<typeof learnForwardFacts>>,
+  proto: onnx.ModelProto,
+  facts: ForwardFacts,
   inputName: string,
   logits: string,
 ): string[] {
-  const names: string[] = [];
-  for (const node of graphOf(proto).node as onnx.NodeProto[]) {
-    for (const output of node.output) {
-      const f = facts.tensors.get(output);
-      if (
-        output &&
-        output !== logits &&
-        output !== inputName &&
-        f &&
-        f.elemType === 1 &&
-        f.value === undefined &&
-        f.dims.length > 1
-      ) {
-        names.push(output);
-      }
-    }
-  }
-  return names;
+  const isHidden = (name: string) => {
+    const f = facts.tensors.get(name);
+    // Float activations with a batch axis; constants (folded shape values) are not layers.
+    return (
+      name !== logits &&
+      name !== inputName &&
+      f?.elemType === FLOAT &&
+      f.value === undefined &&
+      f.dims.length > 1
+    );
+  };
+  return (graphOf(proto).node as onnx.NodeProto[]).flatMap((node) =>
+    node.output.filter((o) => o && isHidden(o)),
+  );
 }
