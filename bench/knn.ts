@@ -50,7 +50,7 @@ async function fashionMnistEmbeddings(path: string): Promise<DenseMatrix> {
   const model = join(resolve(__dirname, '..'), 'test/fixtures/fmnist/model.onnx');
   const representation = await computeRepresentation(
     dataset,
-    { task: 'labels', data: path, model, k, noCache: true },
+    { task: 'labels', datasets: [{ role: 'data', path }], model, k, noCache: true },
     silentContext,
     undefined,
   );

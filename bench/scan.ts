@@ -55,8 +55,7 @@ async function main(): Promise<void> {
   const result = await runScan(
     {
       task: 'labels',
-      data: imagesPath,
-      labels: labelsFile,
+      datasets: [{ role: 'data', path: imagesPath, labels: labelsFile }],
       model: join(repo, 'test/fixtures/fmnist/model.onnx'),
       k: Number(values.k),
       batchSize: Number(values['batch-size']),

@@ -2,22 +2,21 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
 import {
   EXPLAIN_METHODS,
-  TASK_NAMES,
+  type DatasetSpec,
   type ExplainMethod,
   type ExplainOptions,
   type ExplainParams,
   type FilterVariant,
   type ScanParams,
   type ShiftOperator,
-  type TaskName,
 } from '../protocol/engine';
 import type { ResultFormat } from '../engine/resultFiles';
 
 export const USAGE = `usage:
-  margin scan --data PATH --task labels|boundary|adversarial|prototypes
-              [--labels PATH] [--model M.onnx] [--reference PATH --reference-labels PATH]
+  margin scan --data PATH --task labels|boundary|adversarial|prototypes|acquire
+              [--labels PATH] [--model M.onnx] [--reference PATH [--reference-labels PATH]]
               [--text-column NAME] [--label-column NAME] [--path-column NAME]
-              [--k 20] [--scorer NAME] [--operator normalized|random-walk|laplacian]
+              [--k N] [--scorer NAME|auto] [--count N] [--operator normalized|random-walk|laplacian]
               [--variant algorithm-1|reference-code] [--batch-size 256] [--no-cache]
               [--out results.json]... [--format json|csv] [--top 10] [--quiet]
   margin explain --model M.onnx --input IMAGE|NPY [--target CLASS]
@@ -75,7 +74,8 @@ export function parseCommandLine(argv: string[]): CliCommand {
         'text-column': { type: 'string' },
         'label-column': { type: 'string' },
         'path-column': { type: 'string' },
-        k: { type: 'string', default: '20' },
+        k: { type: 'string' },
+        count: { type: 'string' },
         scorer: { type: 'string' },
         operator: { type: 'string' },
         variant: { type: 'string' },
@@ -91,20 +91,33 @@ export function parseCommandLine(argv: string[]): CliCommand {
     throw new InputError('arguments', (error as Error).message.split('\n')[0]);
   }
   if (!values.data) throw new InputError('--data', 'is required (an image folder, manifest, IDX file, .npy or CSV)');
-  const task = values.task as TaskName;
-  if (!TASK_NAMES.includes(task)) throw new InputError('--task', `must be one of ${TASK_NAMES.join(', ')}, got "${values.task}"`);
+  // The engine's task registry checks the name (and lists the tasks when it is unknown).
+  const task = values.task!;
+  if (values['reference-labels'] && !values.reference) {
+    throw new InputError('--reference-labels', 'needs --reference (the labelled set those labels belong to)');
+  }
   const format = oneOf<ResultFormat>('--format', values.format, ['json', 'csv']);
+  // The columns options describe the data; a reference table is read with its own defaults.
+  const datasets: DatasetSpec[] = [
+    {
+      role: 'data',
+      path: values.data,
+      labels: values.labels,
+      textColumn: values['text-column'],
+      labelColumn: values['label-column'],
+      pathColumn: values['path-column'],
+    },
+  ];
+  if (values.reference) datasets.push({ role: 'reference', path: values.reference, labels: values['reference-labels'] });
+  for (const spec of datasets) {
+    for (const key of Object.keys(spec) as (keyof DatasetSpec)[]) if (spec[key] === undefined) delete spec[key];
+  }
   const params: ScanParams = {
     task,
-    data: values.data,
-    labels: values.labels,
+    datasets,
     model: values.model,
-    reference: values.reference,
-    referenceLabels: values['reference-labels'],
-    textColumn: values['text-column'],
-    labelColumn: values['label-column'],
-    pathColumn: values['path-column'],
-    k: positiveInteger('--k', values.k!),
+    k: values.k === undefined ? undefined : positiveInteger('--k', values.k),
+    count: values.count === undefined ? undefined : positiveInteger('--count', values.count),
     scorer: values.scorer,
     operator: oneOf('--operator', values.operator, OPERATORS),
     variant: oneOf('--variant', values.variant, VARIANTS),

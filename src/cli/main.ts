@@ -3,11 +3,12 @@
  * in process. Exit 0 on success, 2 on bad arguments or bad input (one clear
  * line on stderr), 130 when interrupted, 1 on an internal error.
  */
-import { isInputError } from '../core/errors';
+import { classifyFailure } from '../engine/errors';
 import { runExplain, type ExplainOutcome } from '../engine/explain';
 import { runScan } from '../engine/scan';
 import { formatOf, writeResult } from '../engine/resultFiles';
 import { parseCommandLine, USAGE, type ExplainCommand, type ScanCommand } from './args';
+import { errorLine } from './errorLine';
 import { stderrContext } from './progress';
 import { formatTopTable } from './table';
 
@@ -18,12 +19,14 @@ async function scan(command: ScanCommand): Promise<void> {
   const result = await runScan(command.params, context).finally(() => context.finish());
   for (const path of command.outputs) await writeResult(path, result, formatOf(path, command.format));
   if (command.top > 0) {
-    const title =
-      result.task === 'labels' ? `${Math.min(command.top, result.samples.length)} samples most likely mislabeled` : 'top samples';
-    process.stdout.write(`${title} (of ${result.samples.length}; ${result.skipped.length} skipped):\n`);
+    const shown = Math.min(command.top, result.samples.length);
+    process.stdout.write(
+      `${result.title}: top ${shown} of ${result.samples.length} (scorer ${result.scorer}; ${result.skipped.length} skipped):\n`,
+    );
     process.stdout.write(formatTopTable(result, command.top) + '\n');
   }
   for (const skip of result.skipped) process.stderr.write(`skipped ${skip.file}: ${skip.problem}\n`);
+  for (const notice of result.notices ?? []) process.stderr.write(`note: ${notice}\n`);
   if (command.outputs.length && !command.quiet) process.stderr.write(`wrote ${command.outputs.join(', ')}\n`);
 }
 
@@ -58,21 +61,9 @@ async function main(argv: string[]): Promise<number> {
     else await scan(command);
     return 0;
   } catch (error) {
-    const name = (error as Error)?.name;
-    if (isInputError(error)) {
-      process.stderr.write(`margin: ${(error as Error).message}\n`);
-      return 2;
-    }
-    if (name === 'NotImplementedError') {
-      process.stderr.write(`margin: ${(error as Error).message}\n`);
-      return 2;
-    }
-    if (name === 'CancelledError') {
-      process.stderr.write('margin: interrupted\n');
-      return 130;
-    }
-    process.stderr.write(`margin: internal error: ${(error as Error)?.stack ?? error}\n`);
-    return 1;
+    const failure = classifyFailure(error);
+    process.stderr.write(errorLine(failure) + '\n');
+    return failure.exitCode;
   }
 }
 

@@ -16,8 +16,37 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * An input error about a parameter rather than a file. `parameter` is its
+ * neutral name (`k`, `batchSize`, `reference`); each front end shows it in its
+ * own words: the CLI as a flag (`--batch-size`), VS Code as a setting.
+ */
+export class ParameterError extends InputError {
+  constructor(
+    readonly parameter: string,
+    problem: string,
+  ) {
+    super(parameter, problem);
+    this.name = 'ParameterError';
+  }
+}
+
+const INPUT_ERROR_NAMES = new Set(['InputError', 'ParameterError', 'UnsupportedOpError']);
+
 export function isInputError(error: unknown): error is InputError {
-  return error instanceof InputError || (error as { name?: string } | null)?.name === 'InputError';
+  return error instanceof InputError || INPUT_ERROR_NAMES.has((error as { name?: string } | null)?.name ?? '');
+}
+
+export function isParameterError(error: unknown): error is ParameterError {
+  return error instanceof ParameterError;
+}
+
+/** A feature this version does not have yet; not the user's fault, and not a bug. */
+export class NotImplementedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotImplementedError';
+  }
 }
 
 /** Thrown when a job is cancelled through its AbortSignal. */

@@ -15,7 +15,7 @@ export { checkKnnInput, exactKnn } from './knn';
 export { applyShift, highPassInfluence } from './margin';
 export type { FilterVariant, InfluenceOptions, ShiftOperator } from './margin';
 export { labelDisagreement, neighbourMajority, rankByScore } from './labelIssues';
-export { averagePrecision, precisionAtK, recallAtFraction, recallAtK } from './metrics';
+export { auroc, averagePrecision, precisionAtK, recallAtFraction, recallAtK } from './metrics';
 export type { Positives } from './metrics';
 export { gramReference, pca } from './pca';
 export type { PcaOptions, PcaResult } from './pca';

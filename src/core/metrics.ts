@@ -76,3 +76,34 @@ function checkK(k: number): number {
   if (!Number.isInteger(k) || k < 0) throw new InputError('k', `must be a whole number ≥ 0, got ${k}`);
   return k;
 }
+
+/**
+ * Area under the ROC curve of `scores` for telling positives from negatives
+ * (higher score = more positive): the probability that a random positive
+ * outscores a random negative, ties counting one half (the Mann–Whitney U
+ * statistic over n₊·n₋). NaN when either class is empty.
+ */
+export function auroc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
+  if (scores.length !== positive.length) {
+    throw new RangeError(`auroc: ${scores.length} scores but ${positive.length} labels`);
+  }
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let positives = 0;
+  let rankSum = 0;
+  // Average ranks (1-based) over runs of tied scores.
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && scores[order[end]] === scores[order[start]]) end++;
+    const averageRank = (start + 1 + end) / 2;
+    for (let t = start; t < end; t++) {
+      if (positive[order[t]]) {
+        positives++;
+        rankSum += averageRank;
+      }
+    }
+    start = end;
+  }
+  const negatives = scores.length - positives;
+  if (positives === 0 || negatives === 0) return Number.NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}

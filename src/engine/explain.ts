@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { InputError, isInputError, throwIfAborted } from '../core/errors';
+import { InputError, ParameterError, isInputError, throwIfAborted } from '../core/errors';
 import { decodeImageFile } from '../data/fileImages';
 import { npyToFloat32, readNpy } from '../data/npy';
 import {
@@ -32,7 +32,7 @@ import type { JobContext } from './context';
 import type { GradientModelPool } from './gradientModelPool';
 import { mapFormatOf, writeMapFile } from './mapFiles';
 import { greyBackground, type LoadedInput } from './overlayBackground';
-import { NotImplementedError } from './scan';
+import { NotImplementedError } from '../core/errors';
 
 /** What runExplain returns: the protocol's result with the map as a Float32Array (the engine converts it for JSON). */
 export interface ExplainOutcome extends Omit<ExplainResult, 'map'> {
@@ -152,7 +152,7 @@ async function openForMethod(
 
 function checkMethod(name: ExplainMethod): AttributionMethod {
   if (!EXPLAIN_METHODS.includes(name))
-    throw new InputError('--method', `must be one of ${EXPLAIN_METHODS.join(', ')}, got "${name}"`);
+    throw new ParameterError('method', `must be one of ${EXPLAIN_METHODS.join(', ')}, got "${name}"`);
   if (name === 'margin') {
     throw new NotImplementedError(
       'the margin saliency method (MARGIN on superpixels) is not available yet in this version; use --method occlusion (black box) or a gradient method',
@@ -170,9 +170,9 @@ function checkOptions(options: ExplainOptions): ExplainOptions {
       throw new InputError(flagOf(key), `must be a positive integer, got ${value}`);
   }
   if (options.seed !== undefined && !Number.isInteger(options.seed))
-    throw new InputError('--seed', `must be an integer, got ${options.seed}`);
+    throw new ParameterError('seed', `must be an integer, got ${options.seed}`);
   if (options.noise !== undefined && !(options.noise > 0 && Number.isFinite(options.noise))) {
-    throw new InputError('--noise', `must be a positive number, got ${options.noise}`);
+    throw new ParameterError('noise', `must be a positive number, got ${options.noise}`);
   }
   const oneOf = (flag: string, value: string | undefined, allowed: string[]) => {
     if (value !== undefined && !allowed.includes(value))
@@ -256,13 +256,12 @@ export function resolveTarget(
   if (/^[+-]?\d+$/.test(text)) {
     const index = Number(text);
     if (index < 0 || index >= numClasses)
-      throw new InputError('--target', `${text} is out of range: ${range}`);
+      throw new ParameterError('target', `${text} is out of range: ${range}`);
     return index;
   }
-  if (typeof target === 'number') throw new InputError('--target', `must be a class index, got ${target}`);
+  if (typeof target === 'number') throw new ParameterError('target', `must be a class index, got ${target}`);
   if (!labels) {
-    throw new InputError(
-      '--target',
+    throw new ParameterError('target',
       `"${text}" is not a class index, and ${basename(modelPath)} has no class names (no labels in ${basename(sidecarPath(modelPath))}); ${range}`,
     );
   }
@@ -272,8 +271,7 @@ export function resolveTarget(
     label.toLowerCase() === text.toLowerCase() ? [index] : [],
   );
   if (folded.length === 1) return folded[0];
-  throw new InputError(
-    '--target',
+  throw new ParameterError('target',
     `"${text}" is not a class of ${basename(modelPath)}; its classes are ${labels.join(', ')} (or an index 0–${numClasses - 1})`,
   );
 }

@@ -9,7 +9,7 @@
  */
 import { extname } from 'node:path';
 import sharp from 'sharp';
-import { InputError } from '../core/errors';
+import { ParameterError } from '../core/errors';
 import { pixelOffset, type SpatialLayout } from '../model/attribution/occlusion';
 import type { ExplainResult } from '../protocol/engine';
 import { writeFileAtomic } from './atomicWrite';
@@ -25,7 +25,7 @@ export function mapFormatOf(path: string): MapFormat {
   const extension = extname(path).toLowerCase();
   if (extension === '.npy' || extension === '.png' || extension === '.json')
     return extension.slice(1) as MapFormat;
-  throw new InputError('--out', `"${path}" must end in .npy, .png or .json (the format of the map)`);
+  throw new ParameterError('out', `"${path}" must end in .npy, .png or .json (the format of the map)`);
 }
 
 /** What a map file is made of: the result (its map a Float32Array), the map's pixel layout, and the input in grey. */

@@ -4,7 +4,8 @@ import { writeFileAtomic } from './atomicWrite';
 
 export type ResultFormat = 'json' | 'csv';
 
-const CSV_COLUMNS = ['rank', 'index', 'id', 'path', 'label', 'predicted', 'suggested', 'score'] as const;
+/** Fields every result has; the task's own columns follow them, then the score. */
+const LEADING_COLUMNS = ['rank', 'index', 'id', 'path'];
 
 /** RFC 4180 quoting: only cells that need it are quoted. */
 function csvCell(value: unknown): string {
@@ -13,8 +14,9 @@ function csvCell(value: unknown): string {
 }
 
 export function resultToCsv(result: ScanResult): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const sample of result.samples) lines.push(CSV_COLUMNS.map((column) => csvCell(sample[column])).join(','));
+  const keys = [...LEADING_COLUMNS, ...result.columns.map((column) => column.key), 'score'];
+  const lines = [keys.join(',')];
+  for (const sample of result.samples) lines.push(keys.map((key) => csvCell(sample[key])).join(','));
   return lines.join('\n') + '\n';
 }
 

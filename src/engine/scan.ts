@@ -1,112 +1,201 @@
 import { resolve } from 'node:path';
-import { InputError } from '../core/errors';
+import { InputError, ParameterError } from '../core/errors';
 import { openDataset } from '../data/open';
-import type { ScanParams, ScanResult, TaskName } from '../protocol/engine';
+import type { Dataset } from '../data/types';
+import type { DatasetRole, DatasetSpec, DatasetSummary, SampleResult, ScanParams, ScanResult } from '../protocol/engine';
 import { MarginCache } from './cache';
 import type { JobContext } from './context';
 import { datasetFingerprint, fileStamp, hashJson } from './fingerprint';
 import { computeRepresentation } from './representation';
-import { rankLabelIssues } from './tasks/labels';
+import { findTask, resolveScorer, type TaskDefinition } from './tasks';
+import type { ResolvedScanParams, TaskDataset, TaskOutput } from './tasks/types';
 
-/** Tasks whose issue has landed; the others answer "not available yet". */
-const AVAILABLE_TASKS: readonly TaskName[] = ['labels'];
+const DEFAULT_BATCH_SIZE = 256;
+/** Bumped whenever a result's shape or a task's ranking changes, so old cached results are not served. */
+const RESULT_VERSION = 2;
 
-export class NotImplementedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotImplementedError';
-  }
-}
-
-/** Paths in the params made absolute, so cache keys and messages do not depend on the cwd. */
-export function normalizeParams(params: ScanParams, cwd: string): ScanParams {
+/** Paths made absolute (so cache keys and messages do not depend on the cwd) and every default filled in. */
+export function resolveParams(params: ScanParams, task: TaskDefinition, cwd: string): ResolvedScanParams {
   const absolute = (path: string | undefined) => (path ? resolve(cwd, path) : undefined);
-  const normalized: ScanParams = {
+  const datasets = (params.datasets ?? []).map((spec): DatasetSpec => {
+    const resolved: DatasetSpec = { ...spec, path: resolve(cwd, spec.path), labels: absolute(spec.labels) };
+    if (resolved.labels === undefined) delete resolved.labels;
+    return resolved;
+  });
+  const resolved: ResolvedScanParams = {
     ...params,
-    data: resolve(cwd, params.data),
-    labels: absolute(params.labels),
+    datasets,
     model: absolute(params.model),
-    reference: absolute(params.reference),
-    referenceLabels: absolute(params.referenceLabels),
+    k: params.k ?? task.defaultK,
+    scorer: resolveScorer(task, params.scorer),
+    operator: params.operator ?? 'normalized',
+    variant: params.variant ?? 'algorithm-1',
+    batchSize: params.batchSize ?? DEFAULT_BATCH_SIZE,
     cacheRoot: absolute(params.cacheRoot) ?? cwd,
   };
-  for (const key of Object.keys(normalized) as (keyof ScanParams)[]) {
-    if (normalized[key] === undefined) delete normalized[key];
+  for (const key of Object.keys(resolved) as (keyof ResolvedScanParams)[]) {
+    if (resolved[key] === undefined) delete resolved[key];
   }
-  return normalized;
+  return resolved;
 }
 
-export function validateParams(params: ScanParams): void {
-  if (!Number.isInteger(params.k) || params.k < 1) throw new InputError('--k', `must be a positive integer, got ${params.k}`);
-  if (params.batchSize !== undefined && (!Number.isInteger(params.batchSize) || params.batchSize < 1)) {
-    throw new InputError('--batch-size', `must be a positive integer, got ${params.batchSize}`);
+export function validateParams(params: ResolvedScanParams, task: TaskDefinition): void {
+  const positive = (name: string, value: number | undefined) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new ParameterError(name, `must be a positive integer, got ${value}`);
+    }
+  };
+  positive('k', params.k);
+  positive('batchSize', params.batchSize);
+  positive('count', params.count);
+
+  const roles = params.datasets.map((spec) => spec.role);
+  for (const role of new Set(roles)) {
+    if (roles.filter((other) => other === role).length > 1) throw new ParameterError(role, 'was given more than once');
+    if (!(role in task.datasets)) {
+      throw new ParameterError(role, `is not used by the ${task.name} task (it takes: ${Object.keys(task.datasets).join(', ')})`);
+    }
   }
-  if (!AVAILABLE_TASKS.includes(params.task)) {
-    throw new NotImplementedError(`the ${params.task} task is not available yet in this version; only: ${AVAILABLE_TASKS.join(', ')}`);
+  for (const [role, spec] of Object.entries(task.datasets)) {
+    if (spec.required && !roles.includes(role as DatasetRole)) {
+      throw new ParameterError(role, `is required by the ${task.name} task: ${spec.hint}`);
+    }
+  }
+  if (task.model === 'required' && !params.model) {
+    throw new ParameterError('model', `is required by the ${task.name} task (an ONNX classifier)`);
+  }
+  const scorer = task.scorers.find((candidate) => candidate.name === params.scorer)!;
+  if (scorer.needs?.model && !params.model) {
+    throw new ParameterError('scorer', `${scorer.name} needs a model: give one, or choose another scorer`);
+  }
+  if (scorer.needs?.reference && !roles.includes('reference')) {
+    throw new ParameterError('scorer', `${scorer.name} needs a labelled reference set: give one, or choose another scorer`);
   }
 }
 
-/** One scan, start to end: dataset → representation → task → ranked samples. */
+/** One scan, start to end: datasets → representations → task → ranked samples. */
 export async function runScan(input: ScanParams, context: JobContext, cwd = process.cwd()): Promise<ScanResult> {
-  const params = normalizeParams(input, cwd);
-  validateParams(params);
+  const task = findTask(input.task);
+  const params = resolveParams(input, task, cwd);
+  validateParams(params, task);
   const timings: Record<string, number> = {};
   const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
     try {
       return await work();
     } finally {
-      timings[stage] = Math.round(performance.now() - start);
+      timings[stage] = (timings[stage] ?? 0) + Math.round(performance.now() - start);
     }
   };
 
   context.progress('reading the dataset', 0, 1);
-  const dataset = await timed('dataset', () =>
-    openDataset(params.data, {
-      labelsPath: params.labels,
-      labelColumn: params.labelColumn,
-      pathColumn: params.pathColumn,
-      textColumn: params.textColumn,
-    }),
-  );
-  context.log('info', `${params.data}: ${dataset.samples.length} samples (${dataset.kind})`);
-  const cache = params.noCache ? undefined : new MarginCache(params.cacheRoot!);
+  const opened = await timed('dataset', () => Promise.all(params.datasets.map((spec) => openRole(spec))));
+  for (const { spec, dataset } of opened) {
+    context.log('info', `${spec.role}: ${dataset.source}: ${dataset.samples.length} samples (${dataset.kind})`);
+  }
+  const cache = params.noCache ? undefined : new MarginCache(params.cacheRoot);
 
-  const resultKey = cache && (await resultCacheKey(params, dataset));
+  const resultKey = cache && (await resultCacheKey(params, opened));
   const cachedResult = resultKey ? await cache!.readResult(resultKey) : undefined;
   if (cachedResult) {
     context.log('info', 'result read from the cache');
     return { ...cachedResult, params, cached: { embeddings: true, result: true } };
   }
 
-  const representation = await timed('representation', () => computeRepresentation(dataset, params, context, cache));
-  const ranked = await timed('task', () => rankLabelIssues(dataset, representation, params, context));
+  const prepared: TaskDataset[] = [];
+  for (const { spec, dataset } of opened) {
+    const representation = await timed('representation', () => computeRepresentation(dataset, params, context, cache));
+    prepared.push({ role: spec.role, dataset, representation });
+  }
+  const data = prepared.find((entry) => entry.role === 'data')!;
+  const reference = prepared.find((entry) => entry.role === 'reference');
+  if (reference) checkComparable(data, reference);
+
+  const output = await timed('task', () => task.run({ params, data, reference, cache }, context));
   const result: ScanResult = {
-    task: params.task,
+    task: task.name,
+    title: task.title,
     params,
-    dataset: { kind: dataset.kind, source: dataset.source, count: dataset.samples.length, labelNames: ranked.labelNames },
-    samples: ranked.samples,
-    skipped: representation.skipped,
-    metrics: ranked.metrics,
+    scorer: params.scorer,
+    columns: task.columns,
+    dataset: summary(data.dataset, output.labelNames),
+    ...(reference ? { reference: summary(reference.dataset, output.labelNames) } : {}),
+    samples: rankSamples(output, data.dataset),
+    skipped: data.representation.skipped,
+    metrics: output.metrics,
+    notices: output.notices ?? [],
+    ...(output.prototypes ? { prototypes: output.prototypes } : {}),
+    ...(output.criticisms ? { criticisms: output.criticisms } : {}),
+    ...(output.distribution ? { distribution: output.distribution } : {}),
     timings,
-    cached: { embeddings: representation.cached, result: false },
+    cached: { embeddings: prepared.every((entry) => entry.representation.cached), result: false },
   };
   if (resultKey) await cache!.writeResult(resultKey, result);
   return result;
 }
 
+async function openRole(spec: DatasetSpec): Promise<{ spec: DatasetSpec; dataset: Dataset }> {
+  const dataset = await openDataset(spec.path, {
+    labelsPath: spec.labels,
+    labelColumn: spec.labelColumn,
+    pathColumn: spec.pathColumn,
+    textColumn: spec.textColumn,
+  });
+  return { spec, dataset };
+}
+
+/** A reference set is only useful in the data's space: same representation, same width. */
+function checkComparable(data: TaskDataset, reference: TaskDataset): void {
+  const a = data.representation;
+  const b = reference.representation;
+  if (a.source !== b.source || a.points.dim !== b.points.dim) {
+    throw new InputError(
+      reference.dataset.source,
+      `cannot be compared with ${data.dataset.source}: its samples become ${b.points.dim} ${describe(b.source)}, ` +
+        `the data's ${a.points.dim} ${describe(a.source)}; give a reference of the same kind and size`,
+    );
+  }
+}
+
+function describe(source: string): string {
+  return source === 'model-embeddings' ? 'model features' : source === 'pixels-pca' ? 'pixel components' : 'features';
+}
+
+/** Highest score first (NaN last), ties in dataset order; rank 1 is the most deserving of review. */
+function rankSamples(output: TaskOutput, dataset: Dataset): SampleResult[] {
+  const ordered = [...output.samples].sort((a, b) => {
+    const aNaN = Number.isNaN(a.score);
+    const bNaN = Number.isNaN(b.score);
+    if (aNaN || bNaN) return aNaN === bNaN ? a.index - b.index : aNaN ? 1 : -1;
+    return b.score - a.score || a.index - b.index;
+  });
+  return ordered.map((scored, position) => {
+    const sample = dataset.samples[scored.index];
+    const { index, score, ...columns } = scored;
+    const result: SampleResult = { index, id: sample.id, score, rank: position + 1 };
+    if (sample.path !== undefined) result.path = sample.path;
+    for (const [key, value] of Object.entries(columns)) if (value !== undefined) result[key] = value;
+    return result;
+  });
+}
+
+function summary(dataset: Dataset, labelNames: string[]): DatasetSummary {
+  return { kind: dataset.kind, source: dataset.source, count: dataset.samples.length, labelNames };
+}
+
 /** Results depend on everything that changes the ranking, labels included. */
-async function resultCacheKey(params: ScanParams, dataset: Awaited<ReturnType<typeof openDataset>>): Promise<string> {
+async function resultCacheKey(
+  params: ResolvedScanParams,
+  opened: { spec: DatasetSpec; dataset: Dataset }[],
+): Promise<string> {
   const { noCache: _noCache, cacheRoot: _cacheRoot, batchSize: _batchSize, ...ranking } = params;
   // The model file and its sidecar (class names, preprocessing) both shape the result.
   const model = params.model
     ? [await fileStamp(params.model), await fileStamp(params.model.replace(/\.onnx$/i, '') + '.margin.json')]
     : null;
-  return hashJson({
-    version: 1,
-    ranking,
-    model,
-    data: await datasetFingerprint(dataset),
-    labels: dataset.labels,
-  });
+  const datasets = [];
+  for (const { spec, dataset } of opened) {
+    datasets.push({ role: spec.role, data: await datasetFingerprint(dataset), labels: dataset.labels });
+  }
+  return hashJson({ version: RESULT_VERSION, ranking, model, datasets });
 }

@@ -1,5 +1,5 @@
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import type { LogParams } from '../protocol/engine';
+import { ENGINE_ERRORS, type LogParams } from '../protocol/engine';
 import { cancelRequest, explainRequest, logNotification, progressNotification, scanRequest } from '../protocol/engineRpc';
 import type { JobContext } from './context';
 import { toResponseError } from './errors';
@@ -36,7 +36,7 @@ export function serveEngine(connection: MessageConnection): void {
       return result;
     } catch (error) {
       const response = toResponseError(error);
-      log(response.code === 4500 ? 'error' : 'warn', `job ${jobId}: ${(error as Error).stack ?? response.message}`);
+      log(response.code === ENGINE_ERRORS.internal ? 'error' : 'warn', `job ${jobId}: ${(error as Error).stack ?? response.message}`);
       return response;
     } finally {
       jobs.delete(jobId);

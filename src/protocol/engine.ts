@@ -5,27 +5,46 @@
  * nothing, so the webview bundle can use the result types too.
  */
 
-export type TaskName = 'labels' | 'boundary' | 'adversarial' | 'prototypes';
-export const TASK_NAMES: readonly TaskName[] = ['labels', 'boundary', 'adversarial', 'prototypes'];
+/**
+ * A task's name. The engine's task registry (src/engine/tasks/) is the one list
+ * of tasks; clients learn a task's title and columns from its results.
+ */
+export type TaskName = string;
 
 /** Shift operator of the graph filter (DESIGN.md §4). */
 export type ShiftOperator = 'normalized' | 'random-walk' | 'laplacian';
 /** `algorithm-1`: I = |f − A f|; `reference-code`: the paper's appendix snippet. */
 export type FilterVariant = 'algorithm-1' | 'reference-code';
 
-export interface ScanParams {
-  task: TaskName;
+/**
+ * What a dataset is to a task: `data` is what gets ranked; `reference` is a
+ * trusted, labelled set the task compares with (adversarial: clean samples;
+ * boundary: e.g. the training set).
+ */
+export type DatasetRole = 'data' | 'reference';
+
+export interface DatasetSpec {
+  role: DatasetRole;
   /** Dataset path (absolute, or relative to `cwd`). */
-  data: string;
+  path: string;
+  /** Labels file that replaces the dataset's own labels. */
   labels?: string;
-  model?: string;
-  reference?: string;
-  referenceLabels?: string;
   textColumn?: string;
   labelColumn?: string;
   pathColumn?: string;
-  k: number;
+}
+
+export interface ScanParams {
+  task: TaskName;
+  /** One `data` dataset, and the other roles the task takes. */
+  datasets: DatasetSpec[];
+  model?: string;
+  /** Neighbours per sample; default: the task's own (20, boundary 30). */
+  k?: number;
+  /** One of the task's scorers, or `auto` (the default): the one that measured best. */
   scorer?: string;
+  /** Prototypes: how many prototypes and criticisms to list; acquire: the batch size. */
+  count?: number;
   operator?: ShiftOperator;
   variant?: FilterVariant;
   batchSize?: number;
@@ -35,18 +54,37 @@ export interface ScanParams {
   cacheRoot?: string;
 }
 
+/** A per-sample field a task adds to its results, and how to show it. */
+export interface ResultColumn {
+  /** The field of SampleResult that holds the value. */
+  key: string;
+  /** Column header. */
+  title: string;
+  /** `label`: a class name; `number`: shown with 3 decimals; `text`: as is. */
+  kind: 'label' | 'number' | 'text';
+  /** One line on what the value means (tooltips, docs). */
+  description?: string;
+  /**
+   * Another column this one is compared with: the panel marks the cell when
+   * the two differ (suggested vs given label).
+   */
+  contrastWith?: string;
+}
+
+/** A cell value of a task column. */
+export type ColumnValue = string | number | boolean | undefined;
+
 export interface SampleResult {
   /** Position in dataset order. */
   index: number;
   id: string;
   path?: string;
-  label?: string;
-  predicted?: string;
-  suggested?: string;
-  /** Higher = more suspect. */
+  /** Higher = more deserving of review. */
   score: number;
   /** 1 = most deserving of review. */
   rank: number;
+  /** The task's columns (ScanResult.columns), by key. */
+  [column: string]: ColumnValue;
 }
 
 export interface SkippedSample {
@@ -55,15 +93,44 @@ export interface SkippedSample {
   problem: string;
 }
 
+/** Values of one score on several sets, for a histogram (e.g. reference vs data under test). */
+export interface ScoreDistribution {
+  title: string;
+  series: { name: string; values: number[] }[];
+}
+
+export interface DatasetSummary {
+  kind: string;
+  source: string;
+  count: number;
+  labelNames: string[];
+}
+
 export interface ScanResult {
   task: TaskName;
+  /** The task's title, e.g. "Boundary samples". */
+  title: string;
   params: ScanParams;
-  dataset: { kind: string; source: string; count: number; labelNames: string[] };
+  /** The scorer that ranked the samples (`auto` resolved). */
+  scorer: string;
+  /** The per-sample fields this task adds, in display order. */
+  columns: ResultColumn[];
+  dataset: DatasetSummary;
+  /** The reference set, when the task used one. */
+  reference?: DatasetSummary;
   /** Sorted by rank. */
   samples: SampleResult[];
   skipped: SkippedSample[];
   metrics?: Record<string, number>;
-  /** Wall time of each stage in milliseconds, and whether the embeddings came from the cache. */
+  /** Things the user should know about this result (e.g. unlabelled samples left out). */
+  notices?: string[];
+  /** Prototypes task: sample indices, best first; every prefix is itself a good set. */
+  prototypes?: number[];
+  /** Prototypes task: the samples the prototypes cover worst, most telling first. */
+  criticisms?: number[];
+  /** A score's distribution on the sets the task compared (adversarial: reference vs data). */
+  distribution?: ScoreDistribution;
+  /** Wall time of each stage in milliseconds. */
   timings: Record<string, number>;
   cached: { embeddings: boolean; result: boolean };
 }
@@ -153,11 +220,16 @@ export interface LogParams {
   message: string;
 }
 
-/** JSON-RPC error `data` for input errors: the file and the problem. */
+/**
+ * JSON-RPC error `data` for input errors: the file (or parameter) and the
+ * problem. `parameter` is set when `file` is a parameter's neutral name (`k`,
+ * `reference`), which each client shows in its own words (CLI flag, setting).
+ */
 export interface InputErrorData {
   kind: 'input';
   file: string;
   problem: string;
+  parameter?: boolean;
 }
 
 export const ENGINE_METHODS = {

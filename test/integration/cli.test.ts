@@ -72,7 +72,7 @@ describe('margin scan --task labels (CLI)', function () {
       csv.map((row) => row.id),
       json.samples.map((sample) => sample.id),
     );
-    assert.deepEqual(Object.keys(csv[0]), ['rank', 'index', 'id', 'path', 'label', 'predicted', 'suggested', 'score']);
+    assert.deepEqual(Object.keys(csv[0]), ['rank', 'index', 'id', 'path', 'label', 'suggested', 'predicted', 'score']);
     assert.equal(Number(csv[0].score), json.samples[0].score);
   });
 
@@ -80,8 +80,8 @@ describe('margin scan --task labels (CLI)', function () {
     const run = runCli(['scan', '--data', join(fmnist, 'noisy'), '--model', model, '--top', '5', '--quiet']);
     assert.equal(run.status, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
-    assert.match(lines[0], /5 samples most likely mislabeled \(of 1000; 0 skipped\)/);
-    assert.match(lines[1], /^rank\s+score\s+given\s+suggested\s+predicted\s+sample$/);
+    assert.match(lines[0], /^Label issues: top 5 of 1000 \(scorer margin; 0 skipped\):/);
+    assert.match(lines[1], /^rank\s+score\s+label\s+suggested\s+predicted\s+sample$/);
     assert.equal(lines.length, 7);
   });
 
@@ -108,7 +108,7 @@ describe('margin scan --task labels (CLI)', function () {
     assert.equal(result.dataset.kind, 'idx');
     assert.equal(result.samples.length, 300);
     const sidecar = JSON.parse(readFileSync(join(fmnist, 'model.margin.json'), 'utf8')) as { labels: string[] };
-    assert.ok(result.samples.every((sample) => sidecar.labels.includes(sample.label!)));
+    assert.ok(result.samples.every((sample) => sidecar.labels.includes(sample.label as string)));
     assert.deepEqual(result.dataset.labelNames, sidecar.labels);
   });
 

@@ -34,7 +34,7 @@ describe('engine process (JSON-RPC over IPC)', function () {
 
   const params = (overrides: Partial<ScanParams>): ScanParams => ({
     task: 'labels',
-    data: join(fmnist, 'noisy'),
+    datasets: [{ role: 'data', path: join(fmnist, 'noisy') }],
     model,
     k: 20,
     cacheRoot: freshDir(),

@@ -96,12 +96,14 @@ describe('engine process: explain (JSON-RPC over IPC)', function () {
     assert.equal(method.at(-1)!.done, method.at(-1)!.total, 'the method stage reaches its total');
   });
 
-  it('answers a bad target with an input error naming --target, and keeps serving', async () => {
+  it('answers a bad target with an input error naming the target parameter, and keeps serving', async () => {
     await assert.rejects(
       connection.sendRequest(explainRequest, { jobId: 'bad', params: params({ target: 12 }) }),
       (error: any) => {
         assert.equal(error.code, ENGINE_ERRORS.input);
-        assert.equal(error.data.file, '--target');
+        // Parameters are named neutrally: each client shows them as its own flag or setting.
+        assert.equal(error.data.file, 'target');
+        assert.equal(error.data.parameter, true);
         assert.match(error.data.problem, /12 is out of range/);
         return true;
       },

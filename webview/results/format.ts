@@ -1,4 +1,5 @@
 /** Text shown in the results table and header. Pure. */
+import type { ColumnValue, ResultColumn } from '../../src/protocol/engine';
 import type { ResultRow, ResultsPayload } from '../../src/protocol/webview';
 
 /** Scores with three decimals; a non-finite score is shown as is rather than hidden. */
@@ -27,9 +28,22 @@ export function describeDataset(dataset: ResultsPayload['dataset']): string {
   return `${kind}${classes}`;
 }
 
-/** A row whose neighbours mostly carry another label: the reason it ranks high. */
-export function isDisagreement(row: ResultRow): boolean {
-  return row.suggested !== undefined && row.label !== undefined && row.suggested !== row.label;
+/** A column value as a cell shows it: numbers of `number` columns with three decimals, absent values empty. */
+export function formatValue(value: ColumnValue, kind: ResultColumn['kind']): string {
+  if (value === undefined) return '';
+  if (typeof value === 'number' && kind === 'number') return formatScore(value);
+  return String(value);
+}
+
+/**
+ * Whether a cell differs from the column it is contrasted with (a suggested
+ * label that is not the given one: the reason the row ranks high).
+ */
+export function differsFromContrast(row: ResultRow, column: ResultColumn): boolean {
+  if (!column.contrastWith) return false;
+  const value = row.values[column.key];
+  const other = row.values[column.contrastWith];
+  return value !== undefined && other !== undefined && value !== other;
 }
 
 export function formatMetric(value: number): string {

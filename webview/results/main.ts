@@ -36,6 +36,7 @@ function showResults(payload: ResultsPayload): void {
   }
   table = new ResultsTable({
     rows: payload.rows,
+    columns: payload.columns,
     scrollTop: state.scrollTop,
     focused: state.focused,
     onOpen: (row: ResultRow) => vscode.postMessage({ type: 'openSample', index: row.index }),

@@ -3,25 +3,80 @@
  * but only the rows in view (plus a margin) exist in the DOM, so 60,000 rows
  * cost what 30 do. Rows have a fixed height, which keeps the arithmetic exact.
  */
+import type { ResultColumn } from '../../src/protocol/engine';
 import type { ResultRow } from '../../src/protocol/webview';
 import { element } from './dom';
-import { formatScore, isDisagreement } from './format';
+import { differsFromContrast, formatScore, formatValue } from './format';
 import { navigate, scrollTopToReveal, visibleWindow, type RowWindow } from './virtualWindow';
 
 /** Must match `--row-height` in media/results.css (56 px thumbnail + padding). */
 export const ROW_HEIGHT = 64;
 
-const COLUMNS: { className: string; title: string }[] = [
-  { className: 'cell-rank', title: 'Rank' },
-  { className: 'cell-thumb', title: '' },
-  { className: 'cell-id', title: 'Sample' },
-  { className: 'cell-label', title: 'Given label' },
-  { className: 'cell-suggested', title: 'Suggested' },
-  { className: 'cell-score', title: 'Score' },
-];
+/** A column of the grid: the fixed ones (rank, thumbnail, sample, score) around the task's own. */
+interface GridColumn {
+  className: string;
+  title: string;
+  /** CSS grid track. */
+  width: string;
+  description?: string;
+  render(row: ResultRow): HTMLElement;
+}
+
+function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): GridColumn[] {
+  const grid: GridColumn[] = [
+    { className: 'cell-rank', title: 'Rank', width: '3.5rem', render: (row) => textCell('cell-rank', String(row.rank)) },
+  ];
+  if (thumbnails) grid.push({ className: 'cell-thumb', title: '', width: 'calc(var(--thumb-size) + 8px)', render: thumbnailCell });
+  grid.push({
+    className: 'cell-id',
+    title: 'Sample',
+    width: 'minmax(3rem, 3fr)',
+    render: (row) => {
+      const cell = textCell('cell-id', row.id);
+      cell.title = row.openable ? `${row.id} (click or Enter to open)` : row.id;
+      return cell;
+    },
+  });
+  for (const column of columns) {
+    const className = `cell-col cell-kind-${column.kind} cell-col-${column.key}`;
+    grid.push({
+      className,
+      title: column.title,
+      width: column.kind === 'number' ? '4.5rem' : 'minmax(3rem, 1.4fr)',
+      description: column.description,
+      render: (row) => {
+        const cell = textCell(className, formatValue(row.values[column.key], column.kind));
+        if (differsFromContrast(row, column)) cell.classList.add('is-contrast');
+        return cell;
+      },
+    });
+  }
+  grid.push({ className: 'cell-score', title: 'Score', width: '3.75rem', render: (row) => textCell('cell-score', formatScore(row.score)) });
+  return grid;
+}
+
+function textCell(className: string, text: string): HTMLElement {
+  return element('div', `cell ${className}`, text);
+}
+
+function thumbnailCell(row: ResultRow): HTMLElement {
+  const thumb = element('div', 'cell cell-thumb');
+  if (row.thumbnail) {
+    const image = element('img');
+    image.decoding = 'async';
+    image.width = 56;
+    image.height = 56;
+    image.alt = '';
+    image.addEventListener('error', () => image.classList.add('is-broken'), { once: true });
+    image.src = row.thumbnail;
+    thumb.append(image);
+  }
+  return thumb;
+}
 
 export interface ResultsTableOptions {
   rows: readonly ResultRow[];
+  columns: readonly ResultColumn[];
   scrollTop: number;
   focused: number;
   onOpen(row: ResultRow): void;
@@ -37,22 +92,29 @@ export class ResultsTable {
   private focused: number;
   private frame = 0;
   private readonly resizeObserver: ResizeObserver;
+  private readonly grid: GridColumn[];
 
   constructor(private readonly options: ResultsTableOptions) {
     const rows = options.rows;
+    this.grid = gridColumns(
+      options.columns,
+      rows.some((row) => row.thumbnail !== undefined),
+    );
     this.focused = Math.min(options.focused, Math.max(0, rows.length - 1));
 
     this.element = element('section', 'results-table');
     this.element.setAttribute('role', 'grid');
     this.element.setAttribute('aria-label', 'Ranked samples');
     this.element.setAttribute('aria-rowcount', String(rows.length + 1));
+    this.element.style.setProperty('--columns', this.grid.map((column) => column.width).join(' '));
 
     const head = element('div', 'results-head-row');
     head.setAttribute('role', 'row');
     head.setAttribute('aria-rowindex', '1');
-    for (const column of COLUMNS) {
+    for (const column of this.grid) {
       const cell = element('div', `cell ${column.className}`, column.title);
       cell.setAttribute('role', 'columnheader');
+      if (column.description) cell.title = column.description;
       head.append(cell);
     }
 
@@ -153,38 +215,9 @@ export class ResultsTable {
     // Parity by rank, not DOM order: the DOM holds a sliding window of rows.
     if (position % 2 === 1) row.classList.add('is-even');
     if (data.openable) row.classList.add('is-openable');
-    if (isDisagreement(data)) row.classList.add('is-disagreement');
-
-    const thumb = element('div', 'cell cell-thumb');
-    if (data.thumbnail) {
-      const image = element('img');
-      image.decoding = 'async';
-      image.width = 56;
-      image.height = 56;
-      image.alt = '';
-      image.addEventListener('error', () => image.classList.add('is-broken'), { once: true });
-      image.src = data.thumbnail;
-      thumb.append(image);
-    }
-    const id = this.cell('cell-id', data.id);
-    id.title = data.openable ? `${data.id} (click or Enter to open)` : data.id;
-    const suggested = this.cell('cell-suggested', data.suggested ?? '');
-    if (data.predicted !== undefined && data.predicted !== data.suggested)
-      suggested.title = `model predicts ${data.predicted}`;
-    row.append(
-      this.cell('cell-rank', String(data.rank)),
-      thumb,
-      id,
-      this.cell('cell-label', data.label ?? ''),
-      suggested,
-      this.cell('cell-score', formatScore(data.score)),
-    );
+    for (const column of this.grid) row.append(column.render(data));
     for (const child of Array.from(row.children)) child.setAttribute('role', 'gridcell');
     return row;
-  }
-
-  private cell(className: string, text: string): HTMLElement {
-    return element('div', `cell ${className}`, text);
   }
 
   private positionOf(target: EventTarget | null): number | undefined {

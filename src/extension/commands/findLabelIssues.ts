@@ -14,7 +14,7 @@ export async function findLabelIssues(
     services,
     {
       task: 'labels',
-      data: inputs.data,
+      datasets: [{ role: 'data', path: inputs.data }],
       model: inputs.model,
       k: inputs.settings.k,
       batchSize: inputs.settings.batchSize,

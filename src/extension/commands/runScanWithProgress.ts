@@ -17,7 +17,8 @@ export async function runScanWithProgress(
   title: string,
 ): Promise<ScanResult | undefined> {
   const { log, engine } = services;
-  log.info(`${params.task} scan: data=${params.data} model=${params.model ?? '(none)'} k=${params.k}`);
+  const datasets = params.datasets.map((spec) => `${spec.role}=${spec.path}`).join(' ');
+  log.info(`${params.task} scan: ${datasets} model=${params.model ?? '(none)'} k=${params.k ?? 'default'}`);
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title, cancellable: true },

@@ -9,7 +9,7 @@ import type { ScanResult, TaskName } from '../../protocol/engine';
 import type { HostToWebview, ResultsPayload, WebviewToHost } from '../../protocol/webview';
 import { Disposable } from '../dispose';
 import { buildResultsHtml, createNonce } from './resultsHtml';
-import { TASK_TITLES, buildResultsPayload, thumbnailRoots } from './resultsPayload';
+import { buildResultsPayload, thumbnailRoots } from './resultsPayload';
 
 export const RESULTS_VIEW_TYPE = 'margin.results';
 
@@ -29,7 +29,7 @@ export class ResultsPanels extends Disposable {
   show(result: ScanResult): ResultsPayload {
     let panel = this.panels.get(result.task);
     if (!panel) {
-      panel = new ResultsPanel(this.extensionUri, result.task, this.log);
+      panel = new ResultsPanel(this.extensionUri, result.title, this.log);
       this.panels.set(result.task, panel);
       const created = panel;
       created.onDidDispose(() => {
@@ -65,13 +65,13 @@ class ResultsPanel extends Disposable {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly task: TaskName,
+    private readonly title: string,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
     this.panel = vscode.window.createWebviewPanel(
       RESULTS_VIEW_TYPE,
-      `MARGIN: ${TASK_TITLES[task]}`,
+      `MARGIN: ${title}`,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       { enableScripts: true, localResourceRoots: this.resourceRoots([]) },
     );
@@ -102,7 +102,7 @@ class ResultsPanel extends Disposable {
     this.samplePaths = new Map();
     for (const sample of result.samples)
       if (sample.path !== undefined) this.samplePaths.set(sample.index, sample.path);
-    this.panel.title = `MARGIN: ${TASK_TITLES[this.task]} · ${basename(result.dataset.source)}`;
+    this.panel.title = `MARGIN: ${result.title} · ${basename(result.dataset.source)}`;
 
     if (!this.roots || !sameFolders(roots, this.roots)) {
       // New thumbnail folders: new options, and a fresh document that will say `ready`.
@@ -136,7 +136,7 @@ class ResultsPanel extends Disposable {
       scriptUri: asset('dist', 'webview', 'results.js'),
       styleUri: asset('media', 'results.css'),
       codiconsUri: asset('node_modules', '@vscode', 'codicons', 'dist', 'codicon.css'),
-      title: `MARGIN: ${TASK_TITLES[this.task]}`,
+      title: `MARGIN: ${this.title}`,
     });
   }
 

@@ -3,15 +3,8 @@
  * host passes in how to turn a file path into a webview URI.
  */
 import { dirname, extname, sep } from 'node:path';
-import type { SampleResult, ScanResult, TaskName } from '../../protocol/engine';
+import type { ColumnValue, ResultColumn, SampleResult, ScanResult } from '../../protocol/engine';
 import type { ResultRow, ResultsPayload } from '../../protocol/webview';
-
-export const TASK_TITLES: Record<TaskName, string> = {
-  labels: 'Label issues',
-  boundary: 'Boundary samples',
-  adversarial: 'Adversarial inputs',
-  prototypes: 'Prototypes and criticisms',
-};
 
 /** Files a webview <img> can show directly. */
 const THUMBNAIL_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
@@ -68,18 +61,22 @@ export function thumbnailRoots(result: ScanResult, workspaceFolders: readonly st
   return roots;
 }
 
-export function buildResultRow(sample: SampleResult, thumbnail: string | undefined): ResultRow {
+export function buildResultRow(
+  sample: SampleResult,
+  columns: readonly ResultColumn[],
+  thumbnail: string | undefined,
+): ResultRow {
+  // Absent values stay absent: 60,000 rows cross postMessage.
+  const values: Record<string, ColumnValue> = {};
+  for (const column of columns) if (sample[column.key] !== undefined) values[column.key] = sample[column.key];
   const row: ResultRow = {
     index: sample.index,
     rank: sample.rank,
     id: sample.id,
     score: sample.score,
+    values,
     openable: sample.path !== undefined,
   };
-  // Absent fields stay absent: 60,000 rows cross postMessage.
-  if (sample.label !== undefined) row.label = sample.label;
-  if (sample.suggested !== undefined) row.suggested = sample.suggested;
-  if (sample.predicted !== undefined) row.predicted = sample.predicted;
   if (thumbnail !== undefined) row.thumbnail = thumbnail;
   return row;
 }
@@ -87,26 +84,36 @@ export function buildResultRow(sample: SampleResult, thumbnail: string | undefin
 /**
  * `toWebviewUri` turns an absolute file path into the string an <img> in the
  * webview may load (the host uses `webview.asWebviewUri`). Only PNG/JPG files
- * inside `roots` get a thumbnail.
+ * inside `roots` get a thumbnail. Columns without a value in any row are left out.
  */
 export function buildResultsPayload(
   result: ScanResult,
   roots: readonly string[],
   toWebviewUri: (path: string) => string,
 ): ResultsPayload {
+  const columns = result.columns.filter((column) =>
+    result.samples.some((sample) => sample[column.key] !== undefined),
+  );
   const rows = result.samples.map((sample) => {
     const path = sample.path;
     const showable =
       path !== undefined && isThumbnailFile(path) && roots.some((root) => isInsideFolder(path, root));
-    return buildResultRow(sample, showable ? toWebviewUri(path) : undefined);
+    return buildResultRow(sample, columns, showable ? toWebviewUri(path) : undefined);
   });
   const payload: ResultsPayload = {
     task: result.task,
-    title: TASK_TITLES[result.task] ?? result.task,
+    title: result.title,
+    scorer: result.scorer,
+    columns,
     dataset: result.dataset,
     rows,
     skipped: result.skipped,
+    notices: result.notices ?? [],
   };
+  if (result.reference) payload.reference = result.reference;
   if (result.metrics) payload.metrics = result.metrics;
+  if (result.prototypes) payload.prototypes = result.prototypes;
+  if (result.criticisms) payload.criticisms = result.criticisms;
+  if (result.distribution) payload.distribution = result.distribution;
   return payload;
 }

@@ -4,7 +4,7 @@
  * samples, decoys) in bounded batches, checking for cancellation and reporting
  * progress between them.
  */
-import { InputError, throwIfAborted } from '../../core/errors';
+import { ParameterError, throwIfAborted } from '../../core/errors';
 import type { ForwardModel } from '../autodiff/types';
 import type { ExplainInput, MethodContext } from './types';
 
@@ -25,8 +25,7 @@ export function checkExplainInput(model: ForwardModel, input: ExplainInput, meth
   }
   const { target } = input;
   if (!Number.isInteger(target) || target < 0 || target >= model.numClasses) {
-    throw new InputError(
-      '--target',
+    throw new ParameterError('target',
       `class ${target} does not exist: the model has classes 0 to ${model.numClasses - 1}`,
     );
   }
@@ -35,7 +34,7 @@ export function checkExplainInput(model: ForwardModel, input: ExplainInput, meth
 /** Throws an InputError unless value is an integer ≥ min (option names are the CLI's). */
 export function checkInteger(name: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min)
-    throw new InputError(`--${name}`, `must be an integer ≥ ${min}, got ${value}`);
+    throw new ParameterError(name, `must be an integer ≥ ${min}, got ${value}`);
 }
 
 /** n rows of numClasses values, 1 at target: the upstream whose VJP is the gradient of logit[target]. */

@@ -37,7 +37,7 @@
  * not available to us. Nor is §3.5's optional extra constraint
  * |x_i − x̃_i| ≤ C₂δ_i (for robustness to adversarial inputs) imposed.
  */
-import { InputError } from '../../core/errors';
+import { ParameterError } from '../../core/errors';
 import type { GradientModel } from '../autodiff/types';
 import { checkExplainInput, checkInteger } from './batches';
 import { imagePlane } from './baselines';
@@ -190,7 +190,7 @@ export function decoySpecs(
     [patches[i], patches[j]] = [patches[j], patches[i]];
   }
   const count = Math.min(groups, patches.length);
-  if (count < 1) throw new InputError('--samples', 'DANCE needs at least 2 decoys');
+  if (count < 1) throw new ParameterError('samples', 'DANCE needs at least 2 decoys');
   const masks = Array.from({ length: count }, () => new Uint8Array(size));
   patches.forEach((features, p) => {
     for (const i of features) masks[p % count][i] = 1;

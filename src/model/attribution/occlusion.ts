@@ -19,7 +19,7 @@
  * The map has the model input's per-sample shape; every channel of a pixel
  * holds the pixel's score (the patch covers all channels at once).
  */
-import { InputError, throwIfAborted } from '../../core/errors';
+import { ParameterError, throwIfAborted } from '../../core/errors';
 import type { ForwardModel } from '../autodiff/types';
 import type { ExplainInput, MethodContext, MethodOptions } from './types';
 
@@ -84,7 +84,7 @@ export function occlusionGrid(
   for (const key of ['patch', 'stride'] as const) {
     const value = options[key];
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw new InputError(`--${key}`, `must be a positive integer, got ${value}`);
+      throw new ParameterError(key, `must be a positive integer, got ${value}`);
     }
   }
   const { height, width } = layout;
@@ -177,8 +177,7 @@ function baselineFill(x: Float32Array, layout: SpatialLayout, baseline: string):
     }
     return fill;
   }
-  throw new InputError(
-    '--baseline',
+  throw new ParameterError('baseline',
     `occlusion fills patches with zeros or the input's mean; "${baseline}" is not one of them`,
   );
 }

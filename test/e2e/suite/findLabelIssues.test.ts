@@ -78,7 +78,7 @@ describe('MARGIN: Find Label Issues (in the extension host)', function () {
     assert.ok(payload, 'no results were sent to a panel');
     assert.equal(payload.task, 'labels');
     assert.deepEqual(
-      payload.rows.slice(0, 10).map((row) => [row.rank, row.id, row.label, row.suggested]),
+      payload.rows.slice(0, 10).map((row) => [row.rank, row.id, row.values.label, row.values.suggested]),
       result.samples.slice(0, 10).map((sample) => [sample.rank, sample.id, sample.label, sample.suggested]),
     );
     assert.ok(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { InputError } from '../../../src/core/errors';
-import { averagePrecision, precisionAtK, recallAtFraction, recallAtK } from '../../../src/core/metrics';
+import { auroc, averagePrecision, precisionAtK, recallAtFraction, recallAtK } from '../../../src/core/metrics';
 
 /**
  * Ranking [3, 0, 4, 1, 2] (sample 3 first), positives {0, 2}:
@@ -60,5 +60,37 @@ describe('core/metrics', () => {
     assert.throws(() => recallAtFraction(ranked, positives, NaN), InputError);
     assert.throws(() => recallAtK(ranked, positives, -1), InputError);
     assert.throws(() => precisionAtK(ranked, positives, 2.5), InputError);
+  });
+});
+
+describe('core/metrics auroc', () => {
+  it('equals the share of (positive, negative) pairs ranked right, ties counting one half', () => {
+    // Positives 0.9, 0.4, 0.4; negatives 0.4, 0.1. Pairs: 0.9 beats both (2);
+    // each 0.4 positive ties the 0.4 negative (½) and beats 0.1 (1): 2 · 1.5 = 3. Total 5 / 6.
+    assert.equal(auroc([0.9, 0.4, 0.4, 0.4, 0.1], [true, true, true, false, false]), 5 / 6);
+  });
+
+  it('is 1 for a perfect ranking, 0 for a reversed one, ½ for a constant score, NaN without both classes', () => {
+    assert.equal(auroc([3, 2, 1], [true, false, false]), 1);
+    assert.equal(auroc([1, 2, 3], [true, false, false]), 0);
+    assert.equal(auroc([7, 7, 7, 7], [true, false, true, false]), 0.5);
+    assert.ok(Number.isNaN(auroc([1, 2], [true, true])));
+  });
+
+  it('agrees with a brute-force count over every pair on random scores with ties', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const scores = Array.from({ length: 200 }, () => Math.round(random() * 20) / 20);
+    const labels = scores.map(() => random() < 0.3);
+    let wins = 0;
+    let pairs = 0;
+    for (let i = 0; i < scores.length; i++) {
+      for (let j = 0; j < scores.length; j++) {
+        if (!labels[i] || labels[j]) continue;
+        pairs++;
+        wins += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0;
+      }
+    }
+    assert.ok(Math.abs(auroc(scores, labels) - wins / pairs) < 1e-12);
   });
 });

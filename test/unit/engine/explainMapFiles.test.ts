@@ -83,9 +83,9 @@ describe('explain map files', () => {
     assert.ok(heatOf(new Float32Array(100), one).every((h) => h === 0));
   });
 
-  it('knows the formats by extension and refuses others naming --out', () => {
+  it('knows the formats by extension and refuses others naming the out parameter', () => {
     assert.equal(mapFormatOf('a/B.NPY'), 'npy');
     assert.equal(mapFormatOf('map.png'), 'png');
-    assert.throws(() => mapFormatOf('map.jpg'), /--out.*map\.jpg.*\.npy, \.png or \.json/);
+    assert.throws(() => mapFormatOf('map.jpg'), /out: .*map\.jpg.*\.npy, \.png or \.json/);
   });
 });

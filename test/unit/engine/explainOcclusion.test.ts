@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { isInputError } from '../../../src/core/errors';
+import { isInputError, type ParameterError } from '../../../src/core/errors';
 import { npyToFloat32, readNpy } from '../../../src/data/npy';
 import { occlusion, occlusionGrid, spatialLayout } from '../../../src/model/attribution/occlusion';
 import type { ForwardModel } from '../../../src/model/autodiff/types';
@@ -77,7 +77,7 @@ describe('occlusion', () => {
     });
     assert.throws(
       () => occlusionGrid(spatialLayout([1, 28, 28]), { patch: 0 }),
-      (error) => isInputError(error) && /--patch/.test((error as Error).message),
+      (error) => isInputError(error) && (error as ParameterError).parameter === 'patch',
     );
   });
 
@@ -149,11 +149,11 @@ describe('occlusion', () => {
     });
   });
 
-  it('refuses a blur baseline with a message naming --baseline', async () => {
+  it('refuses a blur baseline with a parameter error naming baseline', async () => {
     const model = linearModel([1, 4, 4], [randomArray(16, 1)]);
     await assert.rejects(
       occlusion(model, { x: randomArray(16, 2), target: 0 }, { baseline: 'blur' }, {}),
-      /--baseline/,
+      (error: ParameterError) => error.parameter === 'baseline' && /"blur" is not one of them/.test(error.problem),
     );
   });
 

@@ -67,16 +67,16 @@ describe('runExplain', function () {
     assert.equal(resolveTarget('Bag', 10, LABELS, MODEL), 8);
     assert.throws(
       () => resolveTarget('10', 10, LABELS, MODEL),
-      expectInput('--target', /10 is out of range.*0–9/),
+      expectInput('target', /10 is out of range.*0–9/),
     );
-    assert.throws(() => resolveTarget(-1, 10, LABELS, MODEL), expectInput('--target', /-1 is out of range/));
+    assert.throws(() => resolveTarget(-1, 10, LABELS, MODEL), expectInput('target', /-1 is out of range/));
     assert.throws(
       () => resolveTarget('Boot', 10, LABELS, MODEL),
-      expectInput('--target', /"Boot" is not a class.*Ankle_boot/),
+      expectInput('target', /"Boot" is not a class.*Ankle_boot/),
     );
     assert.throws(
       () => resolveTarget('Bag', 10, undefined, MODEL),
-      expectInput('--target', /no class names/),
+      expectInput('target', /no class names/),
     );
   });
 
@@ -86,12 +86,12 @@ describe('runExplain', function () {
     await assert.rejects(explain({ input: wrong }), expectInput(wrong, /\(2, 1, 28, 28\).*\(1, 28, 28\)/));
   });
 
-  it('answers margin with "not available yet" and an unknown --out format before any work', async () => {
+  it('answers margin with "not available yet" and an unknown out format before any work', async () => {
     await assert.rejects(
       explain({ method: 'margin' }),
       (error: Error) => error.name === 'NotImplementedError' && /not available yet/.test(error.message),
     );
-    await assert.rejects(explain({ out: ['map.bmp'] }), expectInput('--out', /\.npy, \.png or \.json/));
+    await assert.rejects(explain({ out: ['map.bmp'] }), expectInput('out', /\.npy, \.png or \.json/));
     await assert.rejects(explain({ options: { patch: 0 } }), expectInput('--patch', /positive integer/));
   });
 

@@ -45,7 +45,7 @@ class TokenSource {
 }
 
 function params(data: string): ScanParams {
-  return { task: 'labels', data, k: 7 };
+  return { task: 'labels', datasets: [{ role: 'data', path: data }], k: 7 };
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {

@@ -10,7 +10,15 @@ import {
 function scanResult(overrides: Partial<ScanResult> = {}): ScanResult {
   return {
     task: 'labels',
-    params: { task: 'labels', data: '/w/images', k: 20 },
+    title: 'Label issues',
+    scorer: 'margin',
+    columns: [
+      { key: 'label', title: 'Given label', kind: 'label' },
+      { key: 'suggested', title: 'Suggested', kind: 'label', contrastWith: 'label' },
+      { key: 'predicted', title: 'Predicted', kind: 'label' },
+      { key: 'never', title: 'Never set', kind: 'number' },
+    ],
+    params: { task: 'labels', datasets: [{ role: 'data', path: '/w/images' }], k: 20 },
     dataset: { kind: 'image-folder', source: '/w/images', count: 4, labelNames: ['cat', 'dog'] },
     samples: [
       {
@@ -49,14 +57,17 @@ describe('extension/results/resultsPayload', () => {
   it('keeps rank order and gives thumbnails to PNG/JPG files inside the roots only', () => {
     const payload = buildResultsPayload(scanResult(), ['/w/images'], toUri);
     assert.equal(payload.title, 'Label issues');
+    // A column without a value in any row is left out.
+    assert.deepEqual(
+      payload.columns.map((column) => column.key),
+      ['label', 'suggested', 'predicted'],
+    );
     assert.deepEqual(payload.rows, [
       {
         index: 2,
         rank: 1,
         id: 'dog/2.png',
-        label: 'dog',
-        suggested: 'cat',
-        predicted: 'cat',
+        values: { label: 'dog', suggested: 'cat', predicted: 'cat' },
         score: 0.91234,
         thumbnail: 'https://webview.test/w/images/dog/2.png',
         openable: true,
@@ -65,16 +76,15 @@ describe('extension/results/resultsPayload', () => {
         index: 0,
         rank: 2,
         id: 'cat/0.jpg',
-        label: 'cat',
-        suggested: 'cat',
+        values: { label: 'cat', suggested: 'cat' },
         score: 0.5,
         thumbnail: 'https://webview.test/w/images/cat/0.jpg',
         openable: true,
       },
       // A BMP opens in VS Code but is not offered to <img>.
-      { index: 3, rank: 3, id: 'cat/3.bmp', label: 'cat', score: 0.25, openable: true },
+      { index: 3, rank: 3, id: 'cat/3.bmp', values: { label: 'cat' }, score: 0.25, openable: true },
       // A row of an array file: nothing to show, nothing to open.
-      { index: 1, rank: 4, id: '#1', score: 0, openable: false },
+      { index: 1, rank: 4, id: '#1', values: {}, score: 0, openable: false },
     ]);
     assert.deepEqual(payload.skipped, [{ index: 4, file: '/w/images/cat/bad.png', problem: 'is not a PNG' }]);
     assert.deepEqual(payload.metrics, { disagreement: 0.25 });

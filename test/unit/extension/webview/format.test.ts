@@ -4,7 +4,8 @@ import {
   formatCount,
   formatMetric,
   formatScore,
-  isDisagreement,
+  differsFromContrast,
+  formatValue,
 } from '../../../../webview/results/format';
 import { restoredState, resultsKey } from '../../../../webview/results/state';
 import type { ResultsPayload } from '../../../../src/protocol/webview';
@@ -33,35 +34,20 @@ describe('webview/results/format', () => {
     assert.equal(formatMetric(0.123456), '0.1235');
   });
 
-  it('flags rows whose suggested label differs from the given one', () => {
-    assert.equal(
-      isDisagreement({
-        index: 0,
-        rank: 1,
-        id: 'a',
-        score: 1,
-        openable: true,
-        label: 'cat',
-        suggested: 'dog',
-      }),
-      true,
-    );
-    assert.equal(
-      isDisagreement({
-        index: 0,
-        rank: 1,
-        id: 'a',
-        score: 1,
-        openable: true,
-        label: 'cat',
-        suggested: 'cat',
-      }),
-      false,
-    );
-    assert.equal(
-      isDisagreement({ index: 0, rank: 1, id: 'a', score: 1, openable: true, label: 'cat' }),
-      false,
-    );
+  it('flags cells that differ from the column they are contrasted with', () => {
+    const suggested = { key: 'suggested', title: 'Suggested', kind: 'label' as const, contrastWith: 'label' };
+    const row = (values: Record<string, string>) => ({ index: 0, rank: 1, id: 'a', score: 1, openable: true, values });
+    assert.equal(differsFromContrast(row({ label: 'cat', suggested: 'dog' }), suggested), true);
+    assert.equal(differsFromContrast(row({ label: 'cat', suggested: 'cat' }), suggested), false);
+    assert.equal(differsFromContrast(row({ label: 'cat' }), suggested), false);
+    assert.equal(differsFromContrast(row({ label: 'cat', suggested: 'dog' }), { ...suggested, contrastWith: undefined }), false);
+  });
+
+  it('shows number columns with three decimals and other values as they are', () => {
+    assert.equal(formatValue(0.12345, 'number'), '0.123');
+    assert.equal(formatValue('Sneaker', 'label'), 'Sneaker');
+    assert.equal(formatValue(7, 'text'), '7');
+    assert.equal(formatValue(undefined, 'label'), '');
   });
 });
 
@@ -69,6 +55,9 @@ describe('webview/results/state', () => {
   const payload = (count: number): ResultsPayload => ({
     task: 'labels',
     title: 'Label issues',
+    scorer: 'margin',
+    columns: [],
+    notices: [],
     dataset: { kind: 'image-folder', source: '/w/images', count, labelNames: [] },
     rows: [],
     skipped: [],

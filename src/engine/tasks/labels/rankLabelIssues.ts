@@ -1,34 +1,31 @@
-import { graphFromKnn } from '../../core/csr';
-import { InputError } from '../../core/errors';
-import { labelDisagreement, neighbourMajority, rankByScore } from '../../core/labelIssues';
-import { highPassInfluence } from '../../core/margin';
-import { ortKnn } from '../../model';
-import type { Dataset } from '../../data/types';
-import type { SampleResult, ScanParams } from '../../protocol/engine';
-import { stageOptions, type JobContext } from '../context';
-import type { Representation } from '../representation';
-import { encodeLabels, predictedClass } from './labelSpace';
+import { graphFromKnn } from '../../../core/csr';
+import { InputError, ParameterError } from '../../../core/errors';
+import { labelDisagreement, neighbourMajority, rankByScore } from '../../../core/labelIssues';
+import { highPassInfluence } from '../../../core/margin';
+import { ortKnn } from '../../../model';
+import { stageOptions, type JobContext } from '../../context';
+import { encodeLabels, predictedClass } from '../labelSpace';
+import type { TaskInput, TaskOutput, TaskSample } from '../types';
 
 /**
  * MARGIN case III: f(i) = share of i's neighbours whose label differs from
  * i's; the high-pass response |f − A f| singles out samples that disagree with
  * a neighbourhood that otherwise agrees, which is what a flipped label looks
  * like. Suggested label = the neighbours' majority label.
+ *
+ * Unlabelled samples take part in the graph (they are neighbours of others)
+ * but carry no signal and are not ranked: a notice says how many.
  */
-export async function rankLabelIssues(
-  dataset: Dataset,
-  representation: Representation,
-  params: ScanParams,
-  context: JobContext,
-): Promise<{ samples: SampleResult[]; labelNames: string[]; metrics: Record<string, number> }> {
+export async function rankLabelIssues({ params, data }: TaskInput, context: JobContext): Promise<TaskOutput> {
+  const { dataset, representation } = data;
   const { points, keptIndices } = representation;
-  const given = keptIndices.length ? Array.from(keptIndices, (index) => dataset.labels[index]) : [];
+  const given = Array.from(keptIndices, (index) => dataset.labels[index]);
   const space = encodeLabels(given, representation.classNames);
   if (space.known === 0) {
     throw new InputError(dataset.source, 'has no labels; give them with --labels, or name the label column with --label-column');
   }
   if (points.rows <= params.k) {
-    throw new InputError('--k', `k = ${params.k} needs more than ${params.k} readable samples; ${dataset.source} has ${points.rows}`);
+    throw new ParameterError('k', `k = ${params.k} needs more than ${params.k} readable samples; ${dataset.source} has ${points.rows}`);
   }
 
   const knn = await ortKnn(points, params.k, stageOptions(context, 'building the kNN graph'));
@@ -37,32 +34,28 @@ export async function rankLabelIssues(
   const disagreement = labelDisagreement(graph, space.codes);
   const influence = highPassInfluence(graph, disagreement, { operator: params.operator, variant: params.variant });
   const suggestedCodes = neighbourMajority(graph, space.codes, space.names.length);
-  const order = rankByScore(influence);
   context.progress('filtering', 1, 1);
 
   const predicted = representation.logits ? predictedClass(representation.logits, representation.classNames) : undefined;
-  const samples: SampleResult[] = Array.from(order, (row, position) => {
-    const index = keptIndices[row];
-    const sample = dataset.samples[index];
-    return {
-      index,
-      id: sample.id,
-      path: sample.path,
-      label: space.display[row],
-      predicted: predicted?.[row],
-      suggested: suggestedCodes[row] >= 0 ? space.names[suggestedCodes[row]] : undefined,
-      score: influence[row],
-      rank: position + 1,
-    };
-  });
-
+  const samples: TaskSample[] = [];
   let disagreeing = 0;
-  for (let row = 0; row < points.rows; row++) {
-    if (space.codes[row] >= 0 && suggestedCodes[row] >= 0 && suggestedCodes[row] !== space.codes[row]) disagreeing++;
+  for (const row of rankByScore(influence)) {
+    if (space.codes[row] < 0) continue;
+    const suggested = suggestedCodes[row];
+    if (suggested >= 0 && suggested !== space.codes[row]) disagreeing++;
+    samples.push({
+      index: keptIndices[row],
+      score: influence[row],
+      label: space.display[row],
+      suggested: suggested >= 0 ? space.names[suggested] : undefined,
+      predicted: predicted?.[row],
+    });
   }
+  const unlabelled = points.rows - space.known;
   return {
     samples,
     labelNames: space.names,
+    notices: unlabelled > 0 ? [`${unlabelled} unlabelled samples were not ranked (they still count as neighbours)`] : [],
     metrics: {
       samples: points.rows,
       edges: graph.indices.length / 2,
