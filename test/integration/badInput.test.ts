@@ -93,7 +93,7 @@ describe('bad input (CLI)', function () {
 
   it('bad arguments', () => {
     expectInputError(['--data', join(fmnist, 'noisy'), '--k', 'many'], '--k', /positive integer/);
-    expectInputError(['--data', join(fmnist, 'noisy'), '--task', 'nonsense'], '--task', /must be one of labels/);
+    expectInputError(['--data', join(fmnist, 'noisy'), '--task', 'nonsense'], '--task', /must be one of labels, boundary, adversarial, prototypes, acquire, got "nonsense"/);
     expectInputError(['--data', join(fmnist, 'noisy'), '--bogus'], 'arguments', /bogus/);
   });
 
