@@ -11,7 +11,12 @@ import { findColumn, LABEL_COLUMN_NAMES, listColumns, readTable } from './table'
 /** A first line with one of these names is a header, not a label. */
 const HEADER_NAMES: ReadonlySet<string> = new Set(LABEL_COLUMN_NAMES);
 
-export async function readLabelsFile(path: string): Promise<string[]> {
+/**
+ * Labels in dataset order; `undefined` marks an unlabelled sample (an empty
+ * cell of a CSV/TSV, `null` in JSONL, a negative number in a .npy). A plain
+ * text file has one label per line and no way to leave one out.
+ */
+export async function readLabelsFile(path: string): Promise<(string | undefined)[]> {
   const info = await statOrThrow(path);
   if (info.isDirectory())
     throw new InputError(path, 'is a folder: expected a labels file (IDX, .npy, or one label per line)');
@@ -47,7 +52,7 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
 }
 
 /** A one-column table is a list of labels; a wider one must have a label column. */
-async function readLabelTable(path: string): Promise<string[]> {
+async function readLabelTable(path: string): Promise<(string | undefined)[]> {
   const table = await readTable(path);
   if (table.columns.length === 1 && extname(path).toLowerCase() !== '.jsonl') {
     // The first line may be a label rather than a header: decide as for plain lines.
@@ -56,6 +61,7 @@ async function readLabelTable(path: string): Promise<string[]> {
       [table.columns[0], ...table.rows.map((row) => row[0])],
       [1, ...table.lines],
       'detect',
+      'allowed',
     );
   }
   const column = findColumn(table.columns, LABEL_COLUMN_NAMES);
@@ -70,10 +76,11 @@ async function readLabelTable(path: string): Promise<string[]> {
     table.rows.map((row) => row[column]),
     table.lines,
     'none',
+    'allowed',
   );
 }
 
-function readLabelLines(path: string, text: string): string[] {
+function readLabelLines(path: string, text: string): (string | undefined)[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
   return checkedLabels(
@@ -81,26 +88,35 @@ function readLabelLines(path: string, text: string): string[] {
     lines,
     lines.map((_, index) => index + 1),
     'detect',
+    'refused',
   );
 }
 
 /**
- * Trims, drops a first line that is a header (`label`, `class`, …) when `header`
- * is 'detect', and refuses blank labels, which would shift every label after them.
+ * Trims and drops a first line that is a header (`label`, `class`, …) when
+ * `header` is 'detect'. A blank label is an unlabelled sample in a table (an
+ * empty cell keeps its row); in a plain list it is refused, since a stray blank
+ * line there would shift every label after it.
  */
 function checkedLabels(
   path: string,
   values: string[],
   lineNumbers: number[],
   header: 'detect' | 'none',
-): string[] {
+  blanks: 'allowed' | 'refused',
+): (string | undefined)[] {
   const labels = values.map((value) => value.trim());
   const start = header === 'detect' && labels.length > 0 && HEADER_NAMES.has(labels[0].toLowerCase()) ? 1 : 0;
-  for (let i = start; i < labels.length; i++) {
-    if (labels[i] === '')
-      throw new InputError(path, `line ${lineNumbers[i]} is empty: every sample needs a label, one per line`);
+  if (blanks === 'refused') {
+    for (let i = start; i < labels.length; i++) {
+      if (labels[i] === '')
+        throw new InputError(
+          path,
+          `line ${lineNumbers[i]} is empty: a plain list needs one label per line (leave a sample unlabelled with an empty cell of a CSV, or −1 in a .npy)`,
+        );
+    }
   }
-  const result = labels.slice(start);
-  if (result.length === 0) throw new InputError(path, 'holds no labels');
+  const result = labels.slice(start).map((label) => label || undefined);
+  if (result.every((label) => label === undefined)) throw new InputError(path, 'holds no labels');
   return result;
 }

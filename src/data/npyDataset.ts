@@ -58,8 +58,12 @@ export async function openNpyDataset(file: string, withLabels: boolean): Promise
   return { ...dataset, labels };
 }
 
-/** A 1-D array (or N×1) of labels: numbers as decimal strings, or fixed-width strings. */
-export async function readNpyLabels(file: string): Promise<string[]> {
+/**
+ * A 1-D array (or N×1) of labels: numbers as decimal strings, or fixed-width
+ * strings. A negative number (−1 by convention) or an empty string marks an
+ * unlabelled sample.
+ */
+export async function readNpyLabels(file: string): Promise<(string | undefined)[]> {
   const array = await readNpy(file);
   const { shape } = array;
   if (!(shape.length === 1 || (shape.length === 2 && shape[1] === 1))) {
@@ -68,7 +72,8 @@ export async function readNpyLabels(file: string): Promise<string[]> {
       `holds an array of shape (${shape.join(', ')}): expected a 1-D array of labels`,
     );
   }
-  return npyToStrings(array);
+  if (array.dtype.kind === 'number') return Array.from(npyNumbers(array), (value) => (value < 0 ? undefined : String(value)));
+  return npyToStrings(array).map((label) => label || undefined);
 }
 
 /**

@@ -109,7 +109,7 @@ async function startsWithIdxImagesMagic(file: string): Promise<boolean> {
   }
 }
 
-async function overrideLabels(dataset: Dataset, labelsPath: string): Promise<string[]> {
+async function overrideLabels(dataset: Dataset, labelsPath: string): Promise<(string | undefined)[]> {
   const labels = await readLabelsFile(labelsPath);
   if (labels.length !== dataset.samples.length) {
     throw new InputError(

@@ -4,9 +4,9 @@
  */
 import * as vscode from 'vscode';
 import type { MarginLensApi } from './api';
-import { findLabelIssues } from './commands/findLabelIssues';
 import { PENDING_COMMANDS, notAvailableYet, type PendingCommand } from './commands/notAvailableYet';
 import type { ExtensionServices } from './commands/services';
+import { TASK_COMMANDS, runTaskCommand } from './commands/taskCommands';
 import { EngineClient } from './engine/engineClient';
 import { ResultsPanels } from './results/resultsPanel';
 
@@ -37,8 +37,8 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
     fallbackCacheRoot: context.globalStorageUri.fsPath,
   };
   context.subscriptions.push(
-    vscode.commands.registerCommand('margin.findLabelIssues', (arg?: unknown) =>
-      findLabelIssues(services, arg),
+    ...TASK_COMMANDS.map((spec) =>
+      vscode.commands.registerCommand(spec.command, (arg?: unknown) => runTaskCommand(services, spec, arg)),
     ),
     vscode.commands.registerCommand('margin.showLog', () => log.show()),
     ...(Object.keys(PENDING_COMMANDS) as PendingCommand[]).map((command) =>

@@ -4,44 +4,63 @@
  * anything, so values are checked here and a bad one is named to the user.
  */
 export interface ScanSettings {
-  k: number;
+  /** Neighbours per sample; undefined: each task's own default (20; 30 for boundary samples). */
+  k?: number;
   batchSize: number;
   dataPath: string;
   modelPath: string;
+  /** The clean, labelled reference set (adversarial: required; boundary: optional). */
+  referencePath: string;
+  /** Prototypes and criticisms listed by Find Prototypes and Criticisms. */
+  prototypeCount: number;
+  /** The batch Suggest Samples to Label marks. */
+  labelBatchSize: number;
 }
 
-export const SETTING_DEFAULTS: ScanSettings = { k: 20, batchSize: 256, dataPath: '', modelPath: '' };
+export const SETTING_DEFAULTS: ScanSettings = {
+  batchSize: 256,
+  dataPath: '',
+  modelPath: '',
+  referencePath: '',
+  prototypeCount: 50,
+  labelBatchSize: 100,
+};
 
 export type SettingGetter = (key: keyof ScanSettings) => unknown;
 
-export type SettingsResult =
-  { ok: true; settings: ScanSettings } | { ok: false; setting: string; problem: string };
+export type SettingsResult = { ok: true; settings: ScanSettings } | { ok: false; setting: string; problem: string };
+
+type Check = { ok: true; value: unknown } | { ok: false; problem: string };
+
+const integerIn =
+  (min: number, max: number) =>
+  (value: unknown): Check =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+      ? { ok: true, value }
+      : { ok: false, problem: `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}` };
+
+const path = (value: unknown): Check =>
+  typeof value === 'string' ? { ok: true, value: value.trim() } : { ok: false, problem: 'must be a string' };
+
+/** How each setting is checked; `null` or absent means its default. */
+const CHECKS: Record<keyof ScanSettings, (value: unknown) => Check> = {
+  k: integerIn(2, 200),
+  batchSize: integerIn(1, 8192),
+  dataPath: path,
+  modelPath: path,
+  referencePath: path,
+  prototypeCount: integerIn(1, 10000),
+  labelBatchSize: integerIn(1, 100000),
+};
 
 export function readScanSettings(get: SettingGetter): SettingsResult {
-  const k = get('k') ?? SETTING_DEFAULTS.k;
-  if (!isIntegerIn(k, 2, 200))
-    return {
-      ok: false,
-      setting: 'margin.k',
-      problem: `must be an integer from 2 to 200, got ${JSON.stringify(k)}`,
-    };
-  const batchSize = get('batchSize') ?? SETTING_DEFAULTS.batchSize;
-  if (!isIntegerIn(batchSize, 1, 8192)) {
-    return {
-      ok: false,
-      setting: 'margin.batchSize',
-      problem: `must be an integer from 1 to 8192, got ${JSON.stringify(batchSize)}`,
-    };
+  const settings: Record<string, unknown> = { ...SETTING_DEFAULTS };
+  for (const key of Object.keys(CHECKS) as (keyof ScanSettings)[]) {
+    const value = get(key);
+    if (value === undefined || value === null) continue;
+    const checked = CHECKS[key](value);
+    if (!checked.ok) return { ok: false, setting: `margin.${key}`, problem: checked.problem };
+    settings[key] = checked.value;
   }
-  const dataPath = get('dataPath') ?? '';
-  const modelPath = get('modelPath') ?? '';
-  if (typeof dataPath !== 'string')
-    return { ok: false, setting: 'margin.dataPath', problem: 'must be a string' };
-  if (typeof modelPath !== 'string')
-    return { ok: false, setting: 'margin.modelPath', problem: 'must be a string' };
-  return { ok: true, settings: { k, batchSize, dataPath: dataPath.trim(), modelPath: modelPath.trim() } };
-}
-
-function isIntegerIn(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+  return { ok: true, settings: settings as unknown as ScanSettings };
 }

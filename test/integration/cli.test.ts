@@ -3,7 +3,7 @@
  * onnxruntime: the contract of DESIGN.md §3 that benchmarks and users rely on.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScanResult } from '../../src/protocol/engine';
 import { fixtures, flippedIds, freshDir, readCsv, runCli } from './helpers';
@@ -48,6 +48,24 @@ describe('margin scan --task labels (CLI)', function () {
       assert.ok(sample.suggested, 'every sample gets a suggested label');
     });
     assert.equal(result.samples[0].score, 1, 'influence is normalized by its maximum');
+  });
+
+  it('leaves unlabelled rows out of the ranking with a notice, and still uses them as neighbours', () => {
+    // The fixture manifest with the label of every fifth row blanked out.
+    const dir = freshDir();
+    const lines = readFileSync(join(fmnist, 'manifest.csv'), 'utf8').trim().split('\n');
+    const blanked = lines.map((line, i) => (i > 0 && i % 5 === 0 ? line.replace(/,[^,]*$/, ',') : line));
+    const manifest = join(dir, 'partial.csv');
+    writeFileSync(manifest, blanked.map((line) => line.replace(/^noisy\//, `${join(fmnist, 'noisy')}/`)).join('\n') + '\n');
+    const out = join(dir, 'r.json');
+    const run = runCli(['scan', '--data', manifest, '--model', model, '--k', '10', '--out', out], dir);
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as ScanResult;
+    const unlabelled = Math.floor((lines.length - 1) / 5);
+    assert.equal(result.samples.length, lines.length - 1 - unlabelled);
+    assert.ok(result.samples.every((sample) => typeof sample.label === 'string'));
+    assert.deepEqual(result.notices, [`${unlabelled} unlabelled samples were not ranked (they still count as neighbours)`]);
+    assert.match(run.stderr, new RegExp(`note: ${unlabelled} unlabelled samples were not ranked`));
   });
 
   it('suggests the true label for most flipped samples it ranks in the top 10%', () => {

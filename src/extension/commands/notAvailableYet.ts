@@ -1,10 +1,7 @@
-/** Commands whose engine task has not landed yet: they say so plainly and show no results. */
+/** Commands whose feature has not landed yet: they say so plainly and show no results. */
 import * as vscode from 'vscode';
 
 export const PENDING_COMMANDS = {
-  'margin.findBoundarySamples': 'Finding boundary samples (samples near the decision surface)',
-  'margin.detectAdversarial': 'Detecting adversarial inputs',
-  'margin.findPrototypes': 'Finding prototypes and criticisms',
   'margin.explainPrediction': 'Explaining a prediction with saliency maps',
 } as const;
 
@@ -12,7 +9,7 @@ export type PendingCommand = keyof typeof PENDING_COMMANDS;
 
 /** Shows the notice and returns its text (the command's result, which the in-host tests read). */
 export function notAvailableYet(command: PendingCommand): string {
-  const message = `MARGIN: ${PENDING_COMMANDS[command]} is not available yet in this version. "MARGIN: Find Label Issues" is.`;
+  const message = `MARGIN: ${PENDING_COMMANDS[command]} is not available yet in this version. The scan commands (labels, boundary, adversarial, prototypes, samples to label) are.`;
   void vscode.window.showInformationMessage(message);
   return message;
 }

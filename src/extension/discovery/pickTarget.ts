@@ -16,9 +16,26 @@ const DATASET_FILE_FILTERS = {
   'All files': ['*'],
 };
 
+/** How the dataset question is asked (the data to scan, or a reference set to compare with). */
+export interface DatasetQuestion {
+  title: string;
+  placeHolder: string;
+  /** Take a single candidate without asking. */
+  takeSingle: boolean;
+}
+
+export const DATA_QUESTION: DatasetQuestion = {
+  title: 'MARGIN: which dataset?',
+  placeHolder: 'Pick the dataset to scan (set margin.dataPath to skip this question)',
+  takeSingle: true,
+};
+
 /** The dataset to scan, or undefined if the user backed out. */
-export async function pickDataset(candidates: readonly DatasetCandidate[]): Promise<string | undefined> {
-  if (candidates.length === 1) return candidates[0].path;
+export async function pickDataset(
+  candidates: readonly DatasetCandidate[],
+  question: DatasetQuestion = DATA_QUESTION,
+): Promise<string | undefined> {
+  if (candidates.length === 1 && question.takeSingle) return candidates[0].path;
   if (candidates.length === 0) return browseForDataset();
   const items: Choice<string | symbol>[] = [
     ...candidates.map((candidate) => ({
@@ -31,8 +48,8 @@ export async function pickDataset(candidates: readonly DatasetCandidate[]): Prom
     { label: '$(file) Browse for a dataset file…', value: BROWSE_FILE },
   ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'MARGIN: which dataset?',
-    placeHolder: 'Pick the dataset to scan (set margin.dataPath to skip this question)',
+    title: question.title,
+    placeHolder: question.placeHolder,
     matchOnDescription: true,
   });
   if (!picked) return undefined;

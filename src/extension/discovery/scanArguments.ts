@@ -9,19 +9,23 @@ export interface ScanCommandArgs {
   data?: string;
   /** ONNX model path, absolute or relative to the workspace folder. */
   model?: string;
+  /** Reference set path (tasks that compare with a clean, labelled set). */
+  reference?: string;
 }
 
 /**
- * Accepts `{ data?, model? }`, a file Uri (explorer context menu: the dataset),
- * or nothing. Anything else is ignored rather than trusted.
+ * Accepts `{ data?, model?, reference? }`, a file Uri (explorer context menu:
+ * the dataset), or nothing. Anything else is ignored rather than trusted.
  */
 export function parseScanArgs(arg: unknown): ScanCommandArgs {
   if (arg === null || typeof arg !== 'object') return {};
-  const candidate = arg as { data?: unknown; model?: unknown; scheme?: unknown; fsPath?: unknown };
+  const candidate = arg as Record<string, unknown>;
   if (candidate.scheme === 'file' && typeof candidate.fsPath === 'string') return { data: candidate.fsPath };
   const args: ScanCommandArgs = {};
-  if (typeof candidate.data === 'string' && candidate.data.trim()) args.data = candidate.data.trim();
-  if (typeof candidate.model === 'string' && candidate.model.trim()) args.model = candidate.model.trim();
+  for (const key of ['data', 'model', 'reference'] as const) {
+    const value = candidate[key];
+    if (typeof value === 'string' && value.trim()) args[key] = value.trim();
+  }
   return args;
 }
 

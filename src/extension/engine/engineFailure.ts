@@ -17,7 +17,7 @@ export class EngineStoppedError extends Error {
 }
 
 export type EngineFailure =
-  | { kind: 'input'; file: string; problem: string }
+  | { kind: 'input'; file: string; problem: string; parameter?: boolean }
   | { kind: 'cancelled' }
   | { kind: 'notImplemented'; message: string }
   | { kind: 'engineStopped'; message: string }
@@ -35,7 +35,9 @@ export function classifyEngineFailure(error: unknown): EngineFailure {
       case ENGINE_ERRORS.input: {
         const data = (error as { data?: Partial<InputErrorData> }).data;
         if (data && typeof data.file === 'string' && typeof data.problem === 'string') {
-          return { kind: 'input', file: data.file, problem: data.problem };
+          return data.parameter
+            ? { kind: 'input', file: data.file, problem: data.problem, parameter: true }
+            : { kind: 'input', file: data.file, problem: data.problem };
         }
         // An input error without its data still says what is wrong in its message.
         return { kind: 'input', file: '', problem: message };
@@ -55,6 +57,7 @@ export function classifyEngineFailure(error: unknown): EngineFailure {
 export function describeFailure(failure: EngineFailure): string {
   switch (failure.kind) {
     case 'input':
+      if (failure.parameter) return `${parameterInVsCode(failure.file)}: ${failure.problem}`;
       return failure.file ? `${failure.file}: ${failure.problem}` : failure.problem;
     case 'cancelled':
       return 'cancelled';
@@ -65,4 +68,21 @@ export function describeFailure(failure: EngineFailure): string {
     case 'internal':
       return failure.message;
   }
+}
+
+/**
+ * The engine names parameters neutrally (`k`, `reference`); in VS Code they are
+ * settings or the things the command asked for.
+ */
+const PARAMETERS_IN_VSCODE: Record<string, string> = {
+  k: 'setting margin.k',
+  batchSize: 'setting margin.batchSize',
+  model: 'the model (margin.modelPath)',
+  reference: 'the reference set (margin.referencePath)',
+  data: 'the dataset (margin.dataPath)',
+  count: 'the count (margin.prototypeCount or margin.labelBatchSize)',
+};
+
+export function parameterInVsCode(parameter: string): string {
+  return PARAMETERS_IN_VSCODE[parameter] ?? parameter;
 }

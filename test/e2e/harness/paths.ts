@@ -17,8 +17,8 @@ export const hostSuiteEntry = process.env.MARGIN_E2E_TESTS ?? join(workRoot, 'su
 /** The fixture the workspace is copied from. */
 export const fixtureDir = process.env.MARGIN_E2E_FIXTURE ?? join(repoRoot, 'examples/fashion-mnist');
 
-/** Only these fixture entries go into the workspace: one dataset and one model, nothing to confuse auto-detection. */
-export const workspaceEntries = ['images', 'model.onnx', 'model.margin.json'];
+/** The fixture entries copied into the workspace: the datasets and the model (not the answer keys). */
+export const workspaceEntries = ['images', 'model.onnx', 'model.margin.json', 'to-label.csv', 'adversarial'];
 
 /** The code-server install, as printed by scripts/e2e/install-code-server.sh. */
 export function codeServerInstallDir(): string {

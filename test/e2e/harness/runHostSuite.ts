@@ -10,7 +10,7 @@ import { partTimeLimitMs, runPart } from './part';
 import { hostSuiteEntry } from './paths';
 import { openSession } from './session';
 
-const PART_TIME_LIMIT_MS = partTimeLimitMs(6 * 60_000);
+const PART_TIME_LIMIT_MS = partTimeLimitMs(12 * 60_000);
 
 runPart('extension-host suite', PART_TIME_LIMIT_MS, async (tally) => {
   if (!existsSync(hostSuiteEntry))

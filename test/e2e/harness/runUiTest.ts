@@ -1,20 +1,24 @@
 /**
  * Part 2 of the end-to-end run: a user's path through the real workbench UI in
- * headless Chromium. F1 → "MARGIN: Find Label Issues" (the workspace holds one
- * dataset and one model, so the command finds both), the results webview lists
- * the rows the CLI ranks first for the same files, and a click on a row opens
- * that sample in the editor. A pending command shows its "not available yet" notice.
+ * headless Chromium. For each scan command: F1 → the command, the dataset (and,
+ * for adversarial inputs, the reference set) picked in VS Code's quick pick, the
+ * results webview lists the rows the CLI ranks first for the same files, and a
+ * click on a row opens that sample in the editor. The task's own views (the
+ * score histogram, the prototype galleries) are on screen. A pending command
+ * shows its "not available yet" notice. Screenshots of every panel, in the
+ * dark and the light theme, are artifacts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { cliScan } from '../cliReference';
+import type { ScanResult } from '../../../src/protocol/engine';
+import { cliScanWith, exampleScans } from '../cliReference';
 import { partTimeLimitMs, runPart, type Tally } from './part';
 import { repoRoot } from './paths';
 import { openSession, waitForWorkbench, type Session } from './session';
 
-const PART_TIME_LIMIT_MS = partTimeLimitMs(6 * 60_000);
+const PART_TIME_LIMIT_MS = partTimeLimitMs(12 * 60_000);
 const ROWS_COMPARED = 8;
 
 /**
@@ -42,6 +46,27 @@ async function runFromPalette(page: Page, title: string, timeoutMs = 90_000): Pr
       await page.waitForTimeout(1_000);
     }
   }
+}
+
+/**
+ * Answers a quick pick titled `title` by typing `choice` and taking the first
+ * match. Resolves without doing anything if no such pick shows up in `timeoutMs`
+ * (a command that found only one candidate does not ask).
+ */
+async function answerQuickPick(page: Page, title: string, choice: string, timeoutMs = 30_000): Promise<boolean> {
+  const widget = page.locator('.quick-input-widget', { hasText: title });
+  try {
+    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    return false;
+  }
+  await page.locator('.quick-input-widget input').fill(choice);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: choice })
+    .first()
+    .waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  return true;
 }
 
 /**
@@ -80,18 +105,93 @@ async function check(tally: Tally, name: string, body: () => Promise<void>): Pro
   console.log(`  ✓ ${name}`);
 }
 
+/** A scan command as the user runs it from the palette, and the CLI run that must agree with it. */
+interface UiScan {
+  palette: string;
+  /** The panel's tab title starts with this. */
+  tab: string;
+  /** Quick picks the command asks, answered in order: [title, what to type]. */
+  picks: [string, string][];
+  cli: string[];
+  /** CSS selectors of the task's own views that must be on screen in the panel. */
+  views: string[];
+}
+
+function uiScans(workspace: string): UiScan[] {
+  const byTask = new Map(exampleScans(workspace).map((scan) => [scan.task, scan]));
+  const dataPick = (choice: string): [string, string] => ['MARGIN: which dataset?', choice];
+  return [
+    {
+      palette: 'MARGIN: Find Label Issues',
+      tab: 'MARGIN: Label issues',
+      picks: [dataPick('images')],
+      cli: ['--task', 'labels', '--data', join(workspace, 'images'), '--model', join(workspace, 'model.onnx')],
+      views: [],
+    },
+    {
+      palette: 'MARGIN: Find Boundary Samples',
+      tab: 'MARGIN: Boundary samples',
+      picks: [dataPick('images')],
+      cli: byTask.get('boundary')!.cli,
+      views: [],
+    },
+    {
+      palette: 'MARGIN: Detect Adversarial Inputs',
+      tab: 'MARGIN: Adversarial inputs',
+      picks: [dataPick('inputs.csv'), ['MARGIN: which clean reference set?', 'images']],
+      cli: byTask.get('adversarial')!.cli,
+      views: ['.score-histogram svg'],
+    },
+    {
+      palette: 'MARGIN: Find Prototypes and Criticisms',
+      tab: 'MARGIN: Prototypes and criticisms',
+      picks: [dataPick('images')],
+      cli: byTask.get('prototypes')!.cli,
+      views: ['.gallery-prototypes .gallery-item', '.gallery-criticisms .gallery-item'],
+    },
+    {
+      palette: 'MARGIN: Suggest Samples to Label',
+      tab: 'MARGIN: Samples to label next',
+      picks: [dataPick('to-label.csv')],
+      cli: byTask.get('acquire')!.cli,
+      views: [],
+    },
+  ];
+}
+
+/** What a row's cells read: rank, thumbnail (no text), sample, the task's columns, score. */
+function expectedCells(result: ScanResult, position: number): string[] {
+  const sample = result.samples[position];
+  const columns = result.columns.filter((column) => result.samples.some((other) => other[column.key] !== undefined));
+  const text = (value: unknown, kind: string) =>
+    value === undefined ? '' : typeof value === 'number' && kind === 'number' ? value.toFixed(3) : String(value);
+  return [
+    String(sample.rank),
+    '',
+    sample.id,
+    ...columns.map((column) => text(sample[column.key], column.kind)),
+    sample.score.toFixed(3),
+  ];
+}
+
+const slug = (tab: string) => tab.replace(/^MARGIN: /, '').toLowerCase().replace(/[^a-z]+/g, '-');
+
 runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
   const session: Session = await openSession({ name: 'ui' });
   const { page, work } = session;
-  // The reference the panel must show: the CLI's ranking of the same files.
-  const cli = cliScan(
-    join(repoRoot, 'dist/cli.js'),
-    join(work.workspace, 'images'),
-    join(work.workspace, 'model.onnx'),
-    mkdtempSync(join(work.tmpDir, 'cli-')),
-  );
   const results = page.frameLocator('iframe.webview').frameLocator('#active-frame');
   const rows = results.locator('.result-row');
+  const scans = uiScans(work.workspace);
+
+  /** Runs a command through the palette and its quick picks, and waits for its panel's rows. */
+  const openPanel = async (scan: UiScan) => {
+    // One webview at a time, so the panel's frame is the only one to look in.
+    await runFromPalette(page, 'View: Close All Editors');
+    await runFromPalette(page, scan.palette);
+    for (const [title, choice] of scan.picks) await answerQuickPick(page, title, choice);
+    await page.locator('.tab', { hasText: scan.tab }).first().waitFor({ state: 'visible', timeout: 300_000 });
+    await rows.first().waitFor({ state: 'visible', timeout: 300_000 });
+  };
 
   console.log('workbench UI test');
   try {
@@ -99,52 +199,52 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
       await waitForWorkbench(page);
     });
 
-    await check(tally, 'F1 → "MARGIN: Find Label Issues" opens the results panel', async () => {
-      await runFromPalette(page, 'MARGIN: Find Label Issues');
-      await page
-        .locator('.tab', { hasText: 'MARGIN: Label Issues' })
-        .first()
-        .waitFor({ state: 'visible', timeout: 120_000 });
-      await rows.first().waitFor({ state: 'visible', timeout: 120_000 });
-    });
+    for (const scan of scans) {
+      const cli = cliScanWith(join(repoRoot, 'dist/cli.js'), scan.cli, mkdtempSync(join(work.tmpDir, 'cli-')));
+      await check(tally, `F1 → "${scan.palette}" opens its panel`, () => openPanel(scan));
 
-    await check(tally, `the panel's first ${ROWS_COMPARED} rows are the CLI's, with thumbnails`, async () => {
-      for (let position = 0; position < ROWS_COMPARED; position++) {
-        const row = rows.nth(position);
-        const expected = cli.samples[position];
-        const cells = await row.locator('.cell').allInnerTexts();
-        // rank, thumbnail (no text), sample, given, suggested, score
-        assert.deepEqual(
-          cells.map((text) => text.trim()),
-          [
-            String(expected.rank),
-            '',
-            expected.id,
-            expected.label ?? '',
-            expected.suggested ?? '',
-            expected.score.toFixed(3),
-          ],
-          `row ${position + 1}`,
-        );
-        const loaded = await row
-          .locator('img')
-          .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth === 28);
-        assert.ok(loaded, `row ${position + 1}: the 28×28 thumbnail did not load`);
+      await check(tally, `${scan.tab}: the first ${ROWS_COMPARED} rows are the CLI's, with thumbnails`, async () => {
+        for (let position = 0; position < Math.min(ROWS_COMPARED, cli.samples.length); position++) {
+          const row = rows.nth(position);
+          const cells = await row.locator('.cell').allInnerTexts();
+          assert.deepEqual(
+            cells.map((text) => text.trim()),
+            expectedCells(cli, position),
+            `row ${position + 1}`,
+          );
+          const loaded = await row
+            .locator('img')
+            .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth === 28);
+          assert.ok(loaded, `row ${position + 1}: the 28×28 thumbnail did not load`);
+        }
+        for (const selector of scan.views) {
+          await results.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
+        }
+        console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-dark`)}`);
+      });
+
+      await check(tally, `${scan.tab}: a click on a row opens that sample in the editor`, async () => {
+        const target = cli.samples[2];
+        await rows.nth(2).click();
+        // The sample opens beside the panel, in the group that then has focus.
+        const activeTab = page.locator('.editor-group-container.active .tab.active');
+        await activeTab.filter({ hasText: basename(target.id) }).waitFor({ state: 'visible', timeout: 30_000 });
+        // File names are unique in this dataset (t10k-<index>.png and the attacks' names), so the name identifies the sample.
+        assert.equal(await activeTab.getAttribute('data-resource-name'), basename(target.id));
+        // VS Code's image preview (a webview of its own) shows the 28×28 sample.
+        assert.equal(await previewedImageWidth(page, basename(target.id)), 28);
+      });
+    }
+    console.log(`    screenshot: ${await session.screenshot('sample-opened')}`);
+
+    await check(tally, 'in the light theme, every panel shows again (from the cache), for the screenshots', async () => {
+      await runFromPalette(page, 'Preferences: Color Theme');
+      await answerQuickPick(page, 'Select Color Theme', 'Light Modern', 10_000);
+      for (const scan of scans) {
+        await openPanel(scan);
+        for (const selector of scan.views) await results.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
+        console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-light`)}`);
       }
-      console.log(`    screenshot: ${await session.screenshot('results-panel')}`);
-    });
-
-    await check(tally, 'a click on a row opens that sample in the editor', async () => {
-      const target = cli.samples[2];
-      await rows.nth(2).click();
-      // The sample opens beside the panel, in the group that then has focus.
-      const activeTab = page.locator('.editor-group-container.active .tab.active');
-      await activeTab.filter({ hasText: basename(target.id) }).waitFor({ state: 'visible', timeout: 30_000 });
-      // File names are unique in this dataset (t10k-<index>.png), so the name identifies the sample.
-      assert.equal(await activeTab.getAttribute('data-resource-name'), basename(target.id));
-      // VS Code's image preview (a webview of its own) shows the 28×28 sample.
-      assert.equal(await previewedImageWidth(page, basename(target.id)), 28);
-      console.log(`    screenshot: ${await session.screenshot('sample-opened')}`);
     });
 
     await check(tally, '"MARGIN: Explain Prediction" says it is not available yet', async () => {

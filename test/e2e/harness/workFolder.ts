@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { artifactsDir, fixtureDir, workRoot, workspaceEntries } from './paths';
 
 export interface WorkFolder {
@@ -39,6 +39,9 @@ const userSettings = {
   'git.openRepositoryInParentFolders': 'never',
   'chat.commandCenter.enabled': false,
 };
+
+/** Files of the example that say what the right answers are. */
+const ANSWER_KEYS = ['flipped.csv', 'truth.csv'];
 
 export async function prepareWorkFolder(): Promise<WorkFolder> {
   const profile = join(workRoot, 'profile');
@@ -75,7 +78,11 @@ export async function prepareWorkFolder(): Promise<WorkFolder> {
   for (const entry of workspaceEntries) {
     const source = join(fixtureDir, entry);
     if (!existsSync(source)) throw new Error(`fixture missing: ${source}`);
-    await cp(source, join(work.workspace, entry), { recursive: true });
+    // Answer keys stay out: the user's workspace would not have them (the tests read them from examples/).
+    await cp(source, join(work.workspace, entry), {
+      recursive: true,
+      filter: (path) => !ANSWER_KEYS.includes(basename(path)),
+    });
   }
   return work;
 }

@@ -1,4 +1,4 @@
-/** The manifest's commands exist in a real VS Code, and the ones whose issue has not landed say so. */
+/** The manifest's commands exist in a real VS Code, and the one whose issue has not landed says so. */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activatedApi } from './extension';
@@ -8,6 +8,7 @@ const SCAN_COMMANDS = [
   'margin.findBoundarySamples',
   'margin.detectAdversarial',
   'margin.findPrototypes',
+  'margin.suggestSamplesToLabel',
   'margin.explainPrediction',
 ];
 
@@ -16,7 +17,7 @@ describe('MARGIN commands', () => {
     await activatedApi();
   });
 
-  it('registers the five commands of the manifest, in the MARGIN category', async () => {
+  it('registers the six commands of the manifest, in the MARGIN category', async () => {
     const { extension } = await activatedApi();
     const manifest = extension.packageJSON as {
       contributes: { commands: { command: string; category: string }[] };
@@ -30,10 +31,8 @@ describe('MARGIN commands', () => {
       assert.ok(registered.has(command), `${command} is not registered`);
   });
 
-  for (const command of SCAN_COMMANDS.slice(1)) {
-    it(`${command} says it is not available yet`, async () => {
-      const message = await vscode.commands.executeCommand<string>(command);
-      assert.match(message, /^MARGIN: .+ is not available yet in this version\./);
-    });
-  }
+  it('margin.explainPrediction says it is not available yet', async () => {
+    const message = await vscode.commands.executeCommand<string>('margin.explainPrediction');
+    assert.match(message, /^MARGIN: .+ is not available yet in this version\./);
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readLabelsFile } from '../../../src/data/labelsFile';
-import { FMNIST, makeTempDir, rejectsInput, t10kReference } from './helpers';
+import { FMNIST, makeTempDir, npyBytes, rejectsInput, t10kReference } from './helpers';
 
 describe('data/labelsFile: --labels', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -52,9 +52,27 @@ describe('data/labelsFile: --labels', () => {
     );
   });
 
+  it('reads an empty cell (CSV), null (JSONL) and a negative number (.npy) as an unlabelled sample', async () => {
+    assert.deepEqual(await readLabelsFile(await write('gaps.csv', 'id,label\n1,cat\n2,\n3,dog\n')), [
+      'cat',
+      undefined,
+      'dog',
+    ]);
+    assert.deepEqual(
+      await readLabelsFile(await write('gaps.jsonl', '{"label": "cat"}\n{"label": null}\n{"id": 3}\n')),
+      ['cat', undefined, undefined],
+    );
+    const int64 = new BigInt64Array([3n, -1n, 0n, -1n]);
+    const file = join(temp.dir, 'partial.npy');
+    await writeFile(file, npyBytes('<i8', [4], new Uint8Array(int64.buffer)));
+    assert.deepEqual(await readLabelsFile(file), ['3', undefined, '0', undefined]);
+    // A labels file with no label at all is refused, whatever its form.
+    await rejectsInput(readLabelsFile(await write('none.csv', 'id,label\n1,\n2,\n')), join(temp.dir, 'none.csv'), /holds no labels/);
+  });
+
   it('refuses a blank line among the labels, a missing file and an empty file', async () => {
     const gap = await write('gap.txt', 'cat\n\ndog\n');
-    await rejectsInput(readLabelsFile(gap), gap, /line 2 is empty/);
+    await rejectsInput(readLabelsFile(gap), gap, /line 2 is empty: a plain list needs one label per line/);
     const missing = join(temp.dir, 'nope.txt');
     await rejectsInput(readLabelsFile(missing), missing, /^does not exist$/);
     const empty = await write('empty.txt', '\n');

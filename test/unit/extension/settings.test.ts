@@ -6,18 +6,21 @@ function from(values: Partial<Record<keyof ScanSettings, unknown>>) {
 }
 
 describe('extension/settings', () => {
-  it('uses the manifest defaults for unset settings', () => {
-    assert.deepEqual(from({}), {
-      ok: true,
-      settings: { k: 20, batchSize: 256, dataPath: '', modelPath: '' },
-    });
+  const defaults = { batchSize: 256, dataPath: '', modelPath: '', referencePath: '', prototypeCount: 50, labelBatchSize: 100 };
+
+  it('uses the manifest defaults for unset settings; k unset (or null) means each task\'s own', () => {
+    assert.deepEqual(from({}), { ok: true, settings: defaults });
+    assert.deepEqual(from({ k: null }), { ok: true, settings: defaults });
   });
 
   it('trims paths and keeps valid numbers', () => {
-    assert.deepEqual(from({ k: 30, batchSize: 64, dataPath: ' data/images ', modelPath: 'm.onnx' }), {
-      ok: true,
-      settings: { k: 30, batchSize: 64, dataPath: 'data/images', modelPath: 'm.onnx' },
-    });
+    assert.deepEqual(
+      from({ k: 30, batchSize: 64, dataPath: ' data/images ', modelPath: 'm.onnx', referencePath: ' ref ', prototypeCount: 20 }),
+      {
+        ok: true,
+        settings: { ...defaults, k: 30, batchSize: 64, dataPath: 'data/images', modelPath: 'm.onnx', referencePath: 'ref', prototypeCount: 20 },
+      },
+    );
   });
 
   it('names the setting and the problem for values settings.json let through', () => {
@@ -35,6 +38,11 @@ describe('extension/settings', () => {
       ok: false,
       setting: 'margin.batchSize',
       problem: 'must be an integer from 1 to 8192, got "64"',
+    });
+    assert.deepEqual(from({ labelBatchSize: 0 }), {
+      ok: false,
+      setting: 'margin.labelBatchSize',
+      problem: 'must be an integer from 1 to 100000, got 0',
     });
     assert.deepEqual(from({ dataPath: 3 }), {
       ok: false,

@@ -19,6 +19,24 @@ describe('extension/engine/engineFailure', () => {
     assert.equal(describeFailure(failure), '/w/model.onnx: is not an ONNX model');
   });
 
+  it('names a neutral parameter in VS Code terms (its setting), and an unknown one as it is', () => {
+    const reference = classifyEngineFailure(
+      new ResponseError(ENGINE_ERRORS.input, 'x', {
+        kind: 'input',
+        file: 'reference',
+        problem: 'is required by the adversarial task: a clean, labelled set',
+        parameter: true,
+      }),
+    );
+    assert.equal(
+      describeFailure(reference),
+      'the reference set (margin.referencePath): is required by the adversarial task: a clean, labelled set',
+    );
+    const k = { kind: 'input' as const, file: 'k', problem: 'must be a positive integer, got 0', parameter: true };
+    assert.equal(describeFailure(k), 'setting margin.k: must be a positive integer, got 0');
+    assert.equal(describeFailure({ ...k, file: 'scorer' }), 'scorer: must be a positive integer, got 0');
+  });
+
   it('keeps the message of an input error that lost its data', () => {
     const failure = classifyEngineFailure(
       new ResponseError(ENGINE_ERRORS.input, '--k: must be a positive integer'),
