@@ -12,3 +12,15 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   if (text !== undefined) node.textContent = text;
   return node;
 }
+
+/** A 56 px thumbnail of a sample (pixelated by CSS); a file that fails to load leaves an empty square. */
+export function thumbnailImage(src: string, className?: string): HTMLImageElement {
+  const image = element('img', className);
+  image.decoding = 'async';
+  image.width = 56;
+  image.height = 56;
+  image.alt = '';
+  image.addEventListener('error', () => image.classList.add('is-broken'), { once: true });
+  image.src = src;
+  return image;
+}

@@ -28,9 +28,18 @@ export function describeDataset(dataset: ResultsPayload['dataset']): string {
   return `${kind}${classes}`;
 }
 
-/** A column value as a cell shows it: numbers of `number` columns with three decimals, absent values empty. */
+/** The reference set in a few words (its source is shown beside, in full). */
+export function describeReference(reference: NonNullable<ResultsPayload['reference']>): string {
+  return `${formatCount(reference.count, 'sample')} · ${describeDataset(reference)}`;
+}
+
+/**
+ * A column value as a cell shows it: numbers of `number` columns with three
+ * decimals, absent values empty, a flag (a batch marker) as "yes" or nothing.
+ */
 export function formatValue(value: ColumnValue, kind: ResultColumn['kind']): string {
-  if (value === undefined) return '';
+  if (value === undefined || value === false) return '';
+  if (value === true) return 'yes';
   if (typeof value === 'number' && kind === 'number') return formatScore(value);
   return String(value);
 }

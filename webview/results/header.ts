@@ -1,10 +1,14 @@
-/** The panel's header: task, dataset, counts, metrics and the skipped files. */
+/**
+ * The panel's header: task, dataset, reference set, scorer, counts, metrics,
+ * the task's notices (always in view: they change how the results read) and
+ * the skipped files.
+ */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import type { ResultsPayload } from '../../src/protocol/webview';
 import { element } from './dom';
-import { describeDataset, formatCount, formatMetric } from './format';
+import { describeDataset, describeReference, formatCount, formatMetric } from './format';
 
 /** Listing more skipped files than this helps nobody; the log has them all. */
 const SKIPPED_SHOWN = 200;
@@ -32,15 +36,19 @@ export function renderHeader(payload: ResultsPayload): HTMLElement {
   titleLine.append(skipped);
   header.append(titleLine);
 
-  const dataset = element('div', 'results-dataset');
-  dataset.append(
-    element('span', 'results-dataset-kind', describeDataset(payload.dataset)),
-    document.createTextNode(' · '),
-  );
-  const source = element('span', 'results-dataset-source', payload.dataset.source);
-  source.title = payload.dataset.source;
-  dataset.append(source);
-  header.append(dataset);
+  const facts = element('dl', 'results-facts');
+  facts.append(...fact('Data', describeDataset(payload.dataset), payload.dataset.source, 'results-dataset'));
+  if (payload.reference)
+    facts.append(
+      ...fact(
+        'Reference',
+        describeReference(payload.reference),
+        payload.reference.source,
+        'results-reference',
+      ),
+    );
+  if (payload.scorer) facts.append(...fact('Scorer', payload.scorer, undefined, 'results-scorer'));
+  header.append(facts);
 
   const metrics = Object.entries(payload.metrics ?? {});
   if (metrics.length) {
@@ -51,8 +59,41 @@ export function renderHeader(payload: ResultsPayload): HTMLElement {
     header.append(list);
   }
 
+  if (payload.notices.length) header.append(renderNotices(payload.notices));
   if (payload.skipped.length) header.append(renderSkipped(payload.skipped));
   return header;
+}
+
+/** One `dt`/`dd` pair: a description, and a file path in the editor font (ellipsised, in full on hover). */
+function fact(
+  name: string,
+  description: string,
+  source: string | undefined,
+  className: string,
+): HTMLElement[] {
+  const value = element('dd', className);
+  value.append(element('span', 'results-fact-description', description));
+  if (source !== undefined) {
+    value.append(document.createTextNode(' · '));
+    const path = element('span', 'results-source', source);
+    path.title = source;
+    value.append(path);
+  }
+  return [element('dt', undefined, name), value];
+}
+
+function renderNotices(notices: readonly string[]): HTMLElement {
+  const list = element('ul', 'results-notices');
+  list.setAttribute('aria-label', 'Notices');
+  for (const notice of notices) {
+    const item = element('li', 'results-notice');
+    const icon = element('vscode-icon');
+    icon.name = 'info';
+    icon.setAttribute('aria-hidden', 'true');
+    item.append(icon, element('span', undefined, notice));
+    list.append(item);
+  }
+  return list;
 }
 
 function renderSkipped(skipped: ResultsPayload['skipped']): HTMLElement {

@@ -1,11 +1,15 @@
 /**
  * Results webview entry. Says `ready` once it listens, then renders whatever
- * results the host sends; remembers the scroll position across reloads.
+ * results the host sends: the header, the score histogram and the prototype
+ * galleries when the results carry them, and the ranked rows. Remembers the
+ * scroll position and the gallery grouping across reloads.
  */
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { HostToWebview, ResultRow, ResultsPayload } from '../../src/protocol/webview';
 import { element } from './dom';
+import { Galleries } from './gallery';
 import { renderHeader } from './header';
+import { ScoreHistogram } from './histogram';
 import { ResultsTable } from './resultsTable';
 import { restoredState, resultsKey, type PersistedState } from './state';
 import { getVsCodeApi } from './vscodeApi';
@@ -13,6 +17,8 @@ import { getVsCodeApi } from './vscodeApi';
 const vscode = getVsCodeApi<PersistedState>();
 const app = document.getElementById('app')!;
 let table: ResultsTable | undefined;
+let histogram: ScoreHistogram | undefined;
+let state: PersistedState | undefined;
 
 function showWaiting(): void {
   const waiting = element('div', 'results-waiting');
@@ -20,18 +26,48 @@ function showWaiting(): void {
   app.replaceChildren(waiting);
 }
 
+function saveState(change: Partial<PersistedState>): void {
+  if (!state) return;
+  state = { ...state, ...change };
+  vscode.setState(state);
+}
+
+const openRow = (row: ResultRow) => vscode.postMessage({ type: 'openSample', index: row.index });
+
 function showResults(payload: ResultsPayload): void {
   table?.dispose();
   table = undefined;
-  const key = resultsKey(payload);
-  const state = restoredState(vscode.getState(), key);
+  histogram?.dispose();
+  histogram = undefined;
+  state = restoredState(vscode.getState(), resultsKey(payload));
   app.replaceChildren(renderHeader(payload));
   app.setAttribute('aria-busy', 'false');
   app.dataset.task = payload.task;
   app.dataset.rowCount = String(payload.rows.length);
 
+  if (payload.distribution) {
+    histogram = new ScoreHistogram(payload.distribution);
+    app.append(histogram.element);
+    histogram.mount();
+  }
+
+  // Galleries and table share the rest of the height: stacked, or side by side on wide panels.
+  const body = element('div', 'results-body');
+  app.append(body);
+  if (payload.prototypes || payload.criticisms) {
+    body.classList.add('has-galleries');
+    const galleries = new Galleries({
+      payload,
+      grouping: state.grouping,
+      onOpen: openRow,
+      onReveal: (index) => table?.reveal(index),
+      onGroupingChange: (grouping) => saveState({ grouping }),
+    });
+    body.append(galleries.element);
+  }
+
   if (payload.rows.length === 0) {
-    app.append(element('p', 'results-empty', 'No samples to show.'));
+    body.append(element('p', 'results-empty', 'No samples to show.'));
     return;
   }
   table = new ResultsTable({
@@ -39,10 +75,10 @@ function showResults(payload: ResultsPayload): void {
     columns: payload.columns,
     scrollTop: state.scrollTop,
     focused: state.focused,
-    onOpen: (row: ResultRow) => vscode.postMessage({ type: 'openSample', index: row.index }),
-    onViewChange: (scrollTop, focused) => vscode.setState({ resultsKey: key, scrollTop, focused }),
+    onOpen: openRow,
+    onViewChange: (scrollTop, focused) => saveState({ scrollTop, focused }),
   });
-  app.append(table.element);
+  body.append(table.element);
   table.mount();
 }
 

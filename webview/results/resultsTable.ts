@@ -5,7 +5,7 @@
  */
 import type { ResultColumn } from '../../src/protocol/engine';
 import type { ResultRow } from '../../src/protocol/webview';
-import { element } from './dom';
+import { element, thumbnailImage } from './dom';
 import { differsFromContrast, formatScore, formatValue } from './format';
 import { navigate, scrollTopToReveal, visibleWindow, type RowWindow } from './virtualWindow';
 
@@ -24,9 +24,20 @@ interface GridColumn {
 
 function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): GridColumn[] {
   const grid: GridColumn[] = [
-    { className: 'cell-rank', title: 'Rank', width: '3.5rem', render: (row) => textCell('cell-rank', String(row.rank)) },
+    {
+      className: 'cell-rank',
+      title: 'Rank',
+      width: '3.5rem',
+      render: (row) => textCell('cell-rank', String(row.rank)),
+    },
   ];
-  if (thumbnails) grid.push({ className: 'cell-thumb', title: '', width: 'calc(var(--thumb-size) + 8px)', render: thumbnailCell });
+  if (thumbnails)
+    grid.push({
+      className: 'cell-thumb',
+      title: '',
+      width: 'calc(var(--thumb-size) + 8px)',
+      render: thumbnailCell,
+    });
   grid.push({
     className: 'cell-id',
     title: 'Sample',
@@ -42,7 +53,8 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
     grid.push({
       className,
       title: column.title,
-      width: column.kind === 'number' ? '4.5rem' : 'minmax(3rem, 1.4fr)',
+      // Every row is its own grid, so tracks cannot size to content: a number column is as wide as its title needs.
+      width: column.kind === 'number' ? `max(4.5rem, ${column.title.length + 2}ch)` : 'minmax(3rem, 1.4fr)',
       description: column.description,
       render: (row) => {
         const cell = textCell(className, formatValue(row.values[column.key], column.kind));
@@ -51,7 +63,12 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
       },
     });
   }
-  grid.push({ className: 'cell-score', title: 'Score', width: '3.75rem', render: (row) => textCell('cell-score', formatScore(row.score)) });
+  grid.push({
+    className: 'cell-score',
+    title: 'Score',
+    width: '3.75rem',
+    render: (row) => textCell('cell-score', formatScore(row.score)),
+  });
   return grid;
 }
 
@@ -61,16 +78,7 @@ function textCell(className: string, text: string): HTMLElement {
 
 function thumbnailCell(row: ResultRow): HTMLElement {
   const thumb = element('div', 'cell cell-thumb');
-  if (row.thumbnail) {
-    const image = element('img');
-    image.decoding = 'async';
-    image.width = 56;
-    image.height = 56;
-    image.alt = '';
-    image.addEventListener('error', () => image.classList.add('is-broken'), { once: true });
-    image.src = row.thumbnail;
-    thumb.append(image);
-  }
+  if (row.thumbnail) thumb.append(thumbnailImage(row.thumbnail));
   return thumb;
 }
 
@@ -266,6 +274,12 @@ export class ResultsTable {
     this.render();
     this.rendered.get(position)?.focus({ preventScroll: true });
     this.options.onViewChange(this.viewport.scrollTop, this.focused);
+  }
+
+  /** Scrolls the row of sample `index` into view and focuses it (a gallery tile of a sample that is no file). */
+  reveal(index: number): void {
+    const position = this.options.rows.findIndex((row) => row.index === index);
+    if (position >= 0) this.focus(position);
   }
 
   /** The rows currently in the DOM (for debugging and tests). */

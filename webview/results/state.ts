@@ -1,5 +1,6 @@
 /** What the webview keeps across reloads (VS Code drops hidden webviews' documents). */
 import type { ResultsPayload } from '../../src/protocol/webview';
+import type { GalleryGrouping } from './galleryGroups';
 
 export interface PersistedState {
   /** Which results the position belongs to. */
@@ -7,6 +8,8 @@ export interface PersistedState {
   scrollTop: number;
   /** Position (in rank order) of the focused row. */
   focused: number;
+  /** How the prototype and criticism galleries are grouped; a preference, kept across results. */
+  grouping: GalleryGrouping;
 }
 
 /** Same task, same dataset, same number of rows: the saved scroll position still means something. */
@@ -16,6 +19,7 @@ export function resultsKey(payload: ResultsPayload): string {
 
 export function restoredState(saved: unknown, key: string): PersistedState {
   const state = saved as Partial<PersistedState> | undefined;
+  const grouping: GalleryGrouping = state?.grouping === 'class' ? 'class' : 'global';
   if (
     state &&
     state.resultsKey === key &&
@@ -26,7 +30,8 @@ export function restoredState(saved: unknown, key: string): PersistedState {
       resultsKey: key,
       scrollTop: Math.max(0, state.scrollTop),
       focused: Math.max(0, Math.floor(state.focused)),
+      grouping,
     };
   }
-  return { resultsKey: key, scrollTop: 0, focused: 0 };
+  return { resultsKey: key, scrollTop: 0, focused: 0, grouping };
 }

@@ -13,6 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { ScanResult } from '../../../src/protocol/engine';
+import { formatValue } from '../../../webview/results/format';
 import { cliScanWith, exampleScans } from '../cliReference';
 import { partTimeLimitMs, runPart, type Tally } from './part';
 import { repoRoot } from './paths';
@@ -163,13 +164,11 @@ function uiScans(workspace: string): UiScan[] {
 function expectedCells(result: ScanResult, position: number): string[] {
   const sample = result.samples[position];
   const columns = result.columns.filter((column) => result.samples.some((other) => other[column.key] !== undefined));
-  const text = (value: unknown, kind: string) =>
-    value === undefined ? '' : typeof value === 'number' && kind === 'number' ? value.toFixed(3) : String(value);
   return [
     String(sample.rank),
     '',
     sample.id,
-    ...columns.map((column) => text(sample[column.key], column.kind)),
+    ...columns.map((column) => formatValue(sample[column.key], column.kind)),
     sample.score.toFixed(3),
   ];
 }

@@ -90,6 +90,46 @@ describe('extension/results/resultsPayload', () => {
     assert.deepEqual(payload.metrics, { disagreement: 0.25 });
   });
 
+  it('carries the scorer, reference, notices, histogram and galleries as the engine gave them', () => {
+    const reference = {
+      kind: 'idx',
+      source: '/w/train-images.idx',
+      count: 60000,
+      labelNames: ['cat', 'dog'],
+    };
+    const distribution = {
+      title: 'Detector score',
+      series: [
+        { name: 'reference (clean)', values: [0.1, 0.2] },
+        { name: 'data under test', values: [0.9] },
+      ],
+    };
+    const payload = buildResultsPayload(
+      scanResult({
+        scorer: 'fused',
+        reference,
+        notices: ['labels of the data under test were not used'],
+        distribution,
+        prototypes: [0, 2],
+        criticisms: [3],
+      }),
+      ['/w/images'],
+      toUri,
+    );
+    assert.equal(payload.scorer, 'fused');
+    assert.deepEqual(payload.reference, reference);
+    assert.deepEqual(payload.notices, ['labels of the data under test were not used']);
+    assert.deepEqual(payload.distribution, distribution);
+    assert.deepEqual(payload.prototypes, [0, 2]);
+    assert.deepEqual(payload.criticisms, [3]);
+
+    // Absent in the result, absent in the payload; no notices is an empty list.
+    const plain = buildResultsPayload(scanResult(), ['/w/images'], toUri);
+    assert.deepEqual(plain.notices, []);
+    for (const key of ['reference', 'distribution', 'prototypes', 'criticisms'] as const)
+      assert.equal(key in plain, false, key);
+  });
+
   it('gives no thumbnail to files outside every root', () => {
     const payload = buildResultsPayload(scanResult(), ['/w/images/cat'], toUri);
     assert.equal(payload.rows[0].thumbnail, undefined);

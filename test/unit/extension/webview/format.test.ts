@@ -6,6 +6,7 @@ import {
   formatScore,
   differsFromContrast,
   formatValue,
+  describeReference,
 } from '../../../../webview/results/format';
 import { restoredState, resultsKey } from '../../../../webview/results/state';
 import type { ResultsPayload } from '../../../../src/protocol/webview';
@@ -36,11 +37,21 @@ describe('webview/results/format', () => {
 
   it('flags cells that differ from the column they are contrasted with', () => {
     const suggested = { key: 'suggested', title: 'Suggested', kind: 'label' as const, contrastWith: 'label' };
-    const row = (values: Record<string, string>) => ({ index: 0, rank: 1, id: 'a', score: 1, openable: true, values });
+    const row = (values: Record<string, string>) => ({
+      index: 0,
+      rank: 1,
+      id: 'a',
+      score: 1,
+      openable: true,
+      values,
+    });
     assert.equal(differsFromContrast(row({ label: 'cat', suggested: 'dog' }), suggested), true);
     assert.equal(differsFromContrast(row({ label: 'cat', suggested: 'cat' }), suggested), false);
     assert.equal(differsFromContrast(row({ label: 'cat' }), suggested), false);
-    assert.equal(differsFromContrast(row({ label: 'cat', suggested: 'dog' }), { ...suggested, contrastWith: undefined }), false);
+    assert.equal(
+      differsFromContrast(row({ label: 'cat', suggested: 'dog' }), { ...suggested, contrastWith: undefined }),
+      false,
+    );
   });
 
   it('shows number columns with three decimals and other values as they are', () => {
@@ -48,6 +59,16 @@ describe('webview/results/format', () => {
     assert.equal(formatValue('Sneaker', 'label'), 'Sneaker');
     assert.equal(formatValue(7, 'text'), '7');
     assert.equal(formatValue(undefined, 'label'), '');
+    // A flag (the acquire task's batch marker): "yes", or nothing.
+    assert.equal(formatValue(true, 'text'), 'yes');
+    assert.equal(formatValue(false, 'text'), '');
+  });
+
+  it('describes the reference set with its size', () => {
+    assert.equal(
+      describeReference({ kind: 'idx', source: '/w/train.idx', count: 60000, labelNames: ['a', 'b'] }),
+      '60,000 samples · IDX · 2 classes',
+    );
   });
 });
 
@@ -69,16 +90,36 @@ describe('webview/results/state', () => {
       resultsKey: key,
       scrollTop: 640,
       focused: 12,
+      grouping: 'global',
     });
     assert.deepEqual(
       restoredState({ resultsKey: resultsKey(payload(11)), scrollTop: 640, focused: 12 }, key),
-      { resultsKey: key, scrollTop: 0, focused: 0 },
+      { resultsKey: key, scrollTop: 0, focused: 0, grouping: 'global' },
     );
-    assert.deepEqual(restoredState(undefined, key), { resultsKey: key, scrollTop: 0, focused: 0 });
+    assert.deepEqual(restoredState(undefined, key), {
+      resultsKey: key,
+      scrollTop: 0,
+      focused: 0,
+      grouping: 'global',
+    });
     assert.deepEqual(restoredState({ resultsKey: key, scrollTop: 'x', focused: 1 }, key), {
       resultsKey: key,
       scrollTop: 0,
       focused: 0,
+      grouping: 'global',
     });
+  });
+
+  it('keeps the gallery grouping across results: it is a preference, not a position', () => {
+    const key = resultsKey(payload(10));
+    const other = resultsKey(payload(11));
+    assert.equal(
+      restoredState({ resultsKey: other, scrollTop: 64, focused: 1, grouping: 'class' }, key).grouping,
+      'class',
+    );
+    assert.equal(
+      restoredState({ resultsKey: key, scrollTop: 64, focused: 1, grouping: 'bogus' }, key).grouping,
+      'global',
+    );
   });
 });

@@ -1,0 +1,413 @@
+/**
+ * Renders the results webview for every task in headless Chromium, in the
+ * light, dark and high-contrast themes, and writes PNG screenshots to
+ * test/webview-preview/.out/ to look at. Not a test run by `npm test`: a
+ * harness for reviewing the panel without VS Code.
+ *
+ *   npm run build && npx tsx test/webview-preview/preview.ts [scenario …]
+ *
+ * The page is the panel's own HTML (resultsHtml.ts, with its CSP) served from
+ * a fake origin; a stub acquireVsCodeApi records the messages the webview
+ * posts. Each shot also checks what a screenshot cannot show plainly: CSP
+ * violations and console errors, text below 4.5:1 contrast, header cells cut
+ * short, and (for some scenarios) keyboard and click behaviour. Problems are
+ * listed at the end and in .out/report.json; the exit code is 1 when any.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { buildResultsHtml } from '../../src/extension/results/resultsHtml';
+import type { ResultsPayload, WebviewToHost } from '../../src/protocol/webview';
+import {
+  acquirePayload,
+  adversarialPayload,
+  boundaryPayload,
+  emptyPayload,
+  IMAGES,
+  labelsPayload,
+  ORIGIN,
+  prototypesPayload,
+} from './payloads';
+import { THEMES } from './themes';
+
+const ROOT = join(__dirname, '../..');
+const OUT = join(__dirname, '.out');
+const NONCE = 'previewNonce0123456789abcdefABCD';
+
+interface Viewport {
+  width: number;
+  height: number;
+}
+
+interface Scenario {
+  name: string;
+  payload: () => ResultsPayload;
+  viewport?: Viewport;
+  themes?: (keyof typeof THEMES)[];
+  /** Runs after the results render; may take extra screenshots and return problems found. */
+  interact?: (page: Page, shot: (suffix: string) => Promise<void>) => Promise<string[]>;
+}
+
+const DEFAULT_VIEWPORT: Viewport = { width: 1000, height: 760 };
+
+const SCENARIOS: Scenario[] = [
+  { name: 'labels', payload: () => labelsPayload(), interact: checkRowKeyboard },
+  { name: 'boundary', payload: boundaryPayload },
+  {
+    name: 'adversarial',
+    payload: adversarialPayload,
+    themes: ['light', 'dark', 'hc'],
+    interact: checkHistogram,
+  },
+  {
+    name: 'prototypes',
+    payload: () => prototypesPayload(),
+    themes: ['light', 'dark', 'hc'],
+    interact: checkGalleries,
+  },
+  { name: 'prototypes-wide', payload: () => prototypesPayload(), viewport: { width: 1440, height: 820 } },
+  { name: 'prototypes-arrays', payload: () => prototypesPayload(true), interact: checkArrayTiles },
+  { name: 'acquire', payload: acquirePayload },
+  { name: 'narrow-adversarial', payload: adversarialPayload, viewport: { width: 520, height: 760 } },
+  { name: 'narrow-prototypes', payload: () => prototypesPayload(), viewport: { width: 520, height: 760 } },
+  { name: 'empty', payload: emptyPayload },
+  { name: 'prototypes-none', payload: () => ({ ...prototypesPayload(), prototypes: [], criticisms: [] }) },
+  { name: 'labels-60000', payload: () => labelsPayload(60000), themes: ['dark'], interact: checkVirtualised },
+];
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.ttf': 'font/ttf',
+  '.html': 'text/html',
+};
+
+/** URL path → file on disk, for what the panel's HTML loads; nothing else is served. */
+function fileFor(path: string): string | undefined {
+  const routes: [string, string][] = [
+    ['/dist/webview/', join(ROOT, 'dist/webview')],
+    ['/media/', join(ROOT, 'media')],
+    ['/codicons/', join(ROOT, 'node_modules/@vscode/codicons/dist')],
+    ['/data/', IMAGES],
+  ];
+  for (const [prefix, folder] of routes) {
+    if (!path.startsWith(prefix)) continue;
+    const file = normalize(join(folder, decodeURIComponent(path.slice(prefix.length))));
+    return file.startsWith(folder) ? file : undefined;
+  }
+  return undefined;
+}
+
+function pageHtml(): string {
+  return buildResultsHtml({
+    cspSource: ORIGIN,
+    nonce: NONCE,
+    scriptUri: `${ORIGIN}/dist/webview/results.js`,
+    styleUri: `${ORIGIN}/media/results.css`,
+    codiconsUri: `${ORIGIN}/codicons/codicon.css`,
+    title: 'MARGIN preview',
+  });
+}
+
+/** Runs in the page before its scripts: the VS Code API stub, the theme, and a CSP violation log. */
+function installStub(theme: { kind: string; variables: Record<string, string> }): void {
+  const win = window as unknown as {
+    posted: unknown[];
+    violations: string[];
+    savedState: unknown;
+    acquireVsCodeApi: () => unknown;
+  };
+  win.posted = [];
+  win.violations = [];
+  win.savedState = undefined;
+  win.acquireVsCodeApi = () => ({
+    postMessage: (message: unknown) => win.posted.push(message),
+    getState: () => win.savedState,
+    setState: (state: unknown) => (win.savedState = state),
+  });
+  document.addEventListener('securitypolicyviolation', (event) =>
+    win.violations.push(`${event.violatedDirective}: ${event.blockedURI || event.sample || 'inline'}`),
+  );
+  // VS Code sets these on <html> through CSSOM and the theme kind on <body>.
+  document.addEventListener('DOMContentLoaded', () => {
+    for (const [name, value] of Object.entries(theme.variables))
+      document.documentElement.style.setProperty(`--vscode-${name}`, value);
+    document.body.classList.add(theme.kind);
+    document.body.dataset.vscodeThemeKind = theme.kind;
+  });
+}
+
+/** Text below 4.5:1 (3:1 for large text) against what is painted behind it; SVG text by its fill. */
+function lowContrastText(): string[] {
+  type Rgba = [number, number, number, number];
+  const parse = (color: string): Rgba | undefined => {
+    const match = color.match(/rgba?\(([^)]+)\)/);
+    if (!match) return undefined;
+    const parts = match[1]
+      .split(/[\s,/]+/)
+      .filter(Boolean)
+      .map(Number);
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  };
+  const over = (top: Rgba, bottom: Rgba): Rgba => {
+    const a = top[3] + bottom[3] * (1 - top[3]);
+    if (a === 0) return [0, 0, 0, 0];
+    const mix = (i: number) => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / a;
+    return [mix(0), mix(1), mix(2), a];
+  };
+  const luminance = ([r, g, b]: Rgba) => {
+    const channel = (value: number) => {
+      const c = value / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const backgroundOf = (node: Element): Rgba => {
+    const layers: Rgba[] = [];
+    for (let current: Element | null = node; current; current = current.parentElement) {
+      const color = parse(getComputedStyle(current).backgroundColor);
+      if (color && color[3] > 0) layers.push(color);
+      if (color && color[3] >= 1) break;
+    }
+    let painted: Rgba = [255, 255, 255, 1];
+    for (let i = layers.length - 1; i >= 0; i--) painted = over(layers[i], painted);
+    return painted;
+  };
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const node of Array.from(document.querySelectorAll('body *'))) {
+    const text = Array.from(node.childNodes)
+      .filter((child) => child.nodeType === Node.TEXT_NODE)
+      .map((child) => child.textContent ?? '')
+      .join('')
+      .trim();
+    if (!text) continue;
+    const box = node.getBoundingClientRect();
+    const style = getComputedStyle(node);
+    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
+    const isSvg = node instanceof SVGElement;
+    const fill = parse(isSvg ? style.fill : style.color);
+    if (!fill) continue;
+    const background = backgroundOf(node);
+    const foreground = over([fill[0], fill[1], fill[2], fill[3] * Number(style.opacity || 1)], background);
+    const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+    const ratio = (light + 0.05) / (dark + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    const needed = large ? 3 : 4.5;
+    const key = `${node.className && typeof node.className === 'string' ? node.className : node.tagName}`;
+    if (ratio < needed && !seen.has(key)) {
+      seen.add(key);
+      problems.push(`contrast ${ratio.toFixed(2)}:1 < ${needed}:1 for "${text.slice(0, 40)}" (${key})`);
+    }
+  }
+  return problems;
+}
+
+/** Column headers and captions whose text does not fit (ellipsised). */
+function cutShortText(): string[] {
+  const problems: string[] = [];
+  const selectors = '.results-head-row .cell, .histogram-caption *, .gallery-title, .gallery-group-title';
+  for (const node of Array.from(document.querySelectorAll<HTMLElement>(selectors))) {
+    if (node.textContent && node.scrollWidth > node.clientWidth + 1)
+      problems.push(`cut short: "${node.textContent}" (${node.scrollWidth}px in ${node.clientWidth}px)`);
+  }
+  return problems;
+}
+
+async function posted(page: Page): Promise<WebviewToHost[]> {
+  return page.evaluate(() => (window as unknown as { posted: WebviewToHost[] }).posted);
+}
+
+async function checkRowKeyboard(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  await page.locator('.result-row').first().focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  const messages = await posted(page);
+  const second = await page.locator('.result-row').nth(1).getAttribute('data-index');
+  const last = messages[messages.length - 1];
+  if (last?.type !== 'openSample' || String(last.index) !== second)
+    problems.push(`ArrowDown + Enter on the grid posted ${JSON.stringify(last)}, not openSample ${second}`);
+  return problems;
+}
+
+async function checkHistogram(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  // The selector the end-to-end test waits for (test/e2e/harness/runUiTest.ts).
+  if ((await page.locator('.score-histogram svg').count()) !== 1) problems.push('no .score-histogram svg');
+  const bars = await page.locator('.histogram-bar').count();
+  if (bars === 0) problems.push('the histogram has no bars');
+  const label = await page.locator('.histogram-plot').getAttribute('aria-label');
+  if (!label?.includes('reference (clean)') || !label.includes('data under test'))
+    problems.push(`the histogram's accessible name does not name both sets: ${label}`);
+  return problems;
+}
+
+async function checkGalleries(page: Page, shot: (suffix: string) => Promise<void>): Promise<string[]> {
+  const problems: string[] = [];
+  const payload = prototypesPayload();
+  for (const selector of ['.gallery-prototypes .gallery-item', '.gallery-criticisms .gallery-item'])
+    if ((await page.locator(selector).count()) !== 50) problems.push(`not 50 × ${selector}`);
+  const firstTile = page.locator('.gallery-prototypes .gallery-tile').first();
+  if ((await firstTile.getAttribute('data-index')) !== String(payload.prototypes![0]))
+    problems.push('the first prototype tile is not the first prototype');
+  await firstTile.click();
+  let last = (await posted(page)).at(-1);
+  if (last?.type !== 'openSample' || last.index !== payload.prototypes![0])
+    problems.push(`a click on the first prototype posted ${JSON.stringify(last)}`);
+
+  // Keyboard: the clicked tile has the focus; End moves to the last prototype, Enter opens it.
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  last = (await posted(page)).at(-1);
+  if (last?.type !== 'openSample' || last.index !== payload.prototypes!.at(-1))
+    problems.push(`End + Enter in the prototypes posted ${JSON.stringify(last)}`);
+
+  await page.locator('vscode-radio', { hasText: 'By class' }).click();
+  await page.locator('.gallery-group-title').first().waitFor();
+  const groups = await page.locator('.gallery-prototypes .gallery-group-title').allTextContents();
+  if (groups.length < 2) problems.push(`by class shows ${groups.length} groups`);
+  const saved = await page.evaluate(
+    () => (window as unknown as { savedState?: { grouping?: string } }).savedState,
+  );
+  if (saved?.grouping !== 'class') problems.push(`the grouping was not saved: ${JSON.stringify(saved)}`);
+  await page.locator('.gallery-criticisms .gallery-tile').first().focus();
+  await shot('by-class');
+  return problems;
+}
+
+async function checkArrayTiles(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  const tile = page.locator('.gallery-prototypes .gallery-tile').first();
+  if ((await tile.locator('.gallery-id').count()) !== 1)
+    problems.push('a tile without a thumbnail shows no id');
+  const before = (await posted(page)).length;
+  await tile.click();
+  if ((await posted(page)).length !== before) problems.push('a tile of a non-file sample posted a message');
+  const index = await tile.getAttribute('data-index');
+  const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.index);
+  if (focused !== index)
+    problems.push(`a tile of a non-file sample did not reveal its row (focus on ${focused})`);
+  return problems;
+}
+
+async function checkVirtualised(page: Page): Promise<string[]> {
+  const rows = await page.locator('.result-row').count();
+  await page.locator('.results-viewport').evaluate((viewport) => (viewport.scrollTop = 30000 * 64));
+  await page.waitForTimeout(200);
+  const middle = await page.locator('.result-row').first().getAttribute('data-rank');
+  const problems: string[] = [];
+  if (rows > 60) problems.push(`${rows} rows in the DOM for 60,000 results`);
+  if (Number(middle) < 29000)
+    problems.push(`after scrolling to row 30,000 the first rendered rank is ${middle}`);
+  return problems;
+}
+
+async function render(page: Page, payload: ResultsPayload): Promise<void> {
+  await page.goto(`${ORIGIN}/index.html`);
+  await page.waitForFunction(() =>
+    (window as unknown as { posted: { type: string }[] }).posted.some((message) => message.type === 'ready'),
+  );
+  await page.evaluate((data) => window.postMessage({ type: 'results', payload: data }, '*'), payload);
+  await page.waitForFunction(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false');
+  // Thumbnails in view, fonts and the histogram's first draw.
+  await page.waitForFunction(() =>
+    Array.from(document.images).every((image) => image.complete || image.loading === 'lazy'),
+  );
+  await page.evaluate(() => document.fonts.ready);
+  await page.waitForTimeout(150);
+}
+
+async function main(): Promise<void> {
+  const bundle = join(ROOT, 'dist/webview/results.js');
+  if (!existsSync(bundle)) throw new Error('dist/webview/results.js is missing: run `npm run build` first');
+  const newestSource = Math.max(
+    ...['main.ts', 'histogram.ts', 'gallery.ts', 'header.ts', 'resultsTable.ts'].map(
+      (file) => statSync(join(ROOT, 'webview/results', file)).mtimeMs,
+    ),
+  );
+  if (statSync(bundle).mtimeMs < newestSource)
+    console.warn('warning: dist/webview/results.js is older than webview/results/: run `npm run build`');
+  mkdirSync(OUT, { recursive: true });
+  // Screenshots of an earlier run would pass for this one's.
+  for (const file of readdirSync(OUT)) if (file.endsWith('.png')) rmSync(join(OUT, file));
+
+  const only = process.argv.slice(2);
+  const scenarios = only.length ? SCENARIOS.filter((scenario) => only.includes(scenario.name)) : SCENARIOS;
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const report: Record<string, string[]> = {};
+  try {
+    for (const scenario of scenarios) {
+      for (const themeName of scenario.themes ?? ['light', 'dark']) {
+        const name = `${scenario.name}-${themeName}`;
+        const context = await browser.newContext({
+          viewport: scenario.viewport ?? DEFAULT_VIEWPORT,
+          deviceScaleFactor: 1,
+        });
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+        });
+        page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+        // tsx compiles with esbuild's keepNames: functions sent to the page call its __name helper.
+        await page.addInitScript({ content: 'window.__name = (fn) => fn;' });
+        await page.addInitScript(installStub, THEMES[themeName]);
+        await page.route(`${ORIGIN}/**`, async (route) => {
+          const path = new URL(route.request().url()).pathname;
+          if (path === '/index.html') return route.fulfill({ body: pageHtml(), contentType: 'text/html' });
+          const file = fileFor(path);
+          if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+          return route.fulfill({
+            body: readFileSync(file),
+            contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+          });
+        });
+
+        const shot = async (suffix: string) => {
+          await page.screenshot({ path: join(OUT, `${name}${suffix ? `-${suffix}` : ''}.png`) });
+        };
+        const problems: string[] = [];
+        try {
+          await render(page, scenario.payload());
+          await shot('');
+          problems.push(...(await page.evaluate(lowContrastText)), ...(await page.evaluate(cutShortText)));
+          if (scenario.interact) problems.push(...(await scenario.interact(page, shot)));
+          const violations = await page.evaluate(
+            () => (window as unknown as { violations: string[] }).violations,
+          );
+          problems.push(...violations.map((violation) => `CSP: ${violation}`));
+        } catch (error) {
+          problems.push(`failed: ${(error as Error).message.split('\n')[0]}`);
+          await shot('failure').catch(() => undefined);
+        }
+        problems.push(...errors);
+        report[name] = problems;
+        console.log(
+          `${problems.length ? '✗' : '✓'} ${name}${problems.map((problem) => `\n    ${problem}`).join('')}`,
+        );
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  writeFileSync(join(OUT, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  const failed = Object.values(report).filter((problems) => problems.length).length;
+  console.log(`${Object.keys(report).length - failed} clean, ${failed} with problems; screenshots in ${OUT}`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+void main();
