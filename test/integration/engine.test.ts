@@ -75,10 +75,14 @@ describe('engine process (JSON-RPC over IPC)', function () {
     assert.equal(after.samples.length, 1000);
   });
 
-  it('says clearly that a task is not available yet', async () => {
+  it('answers an unknown task with an input error naming the task parameter and the tasks there are', async () => {
     await assert.rejects(
-      connection.sendRequest(scanRequest, { jobId: 'boundary', params: params({ task: 'boundary' }) }),
-      (error: any) => error.code === ENGINE_ERRORS.notImplemented && /not available yet/.test(error.message),
+      connection.sendRequest(scanRequest, { jobId: 'nonsense', params: params({ task: 'nonsense' }) }),
+      (error: any) =>
+        error.code === ENGINE_ERRORS.input &&
+        error.data.file === 'task' &&
+        error.data.parameter === true &&
+        /labels, boundary, adversarial, prototypes, acquire/.test(error.data.problem),
     );
   });
 });
