@@ -53,7 +53,6 @@ function replaceSection(document: string, task: string, body: string): string {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { task: { type: 'string', multiple: true } } });
   const tasks = values.task ?? knownTasks();
-  let document = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : HEADER;
   for (const task of tasks) {
     const evaluate = await loadEvaluation(task);
     const started = performance.now();
@@ -61,8 +60,9 @@ async function main(): Promise<void> {
     const section = await evaluate();
     console.error(`eval: ${task} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     process.stdout.write(section.trim() + '\n\n');
-    document = replaceSection(document, task, section);
-    writeFileSync(RESULTS, document);
+    // Read again: another evaluation may have written its section meanwhile.
+    const latest = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : HEADER;
+    writeFileSync(RESULTS, replaceSection(latest, task, section));
   }
 }
 

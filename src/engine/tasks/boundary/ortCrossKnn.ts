@@ -1,0 +1,140 @@
+/**
+ * Cross kNN (queries against a different set of points) on onnxruntime, the
+ * native backend of core/boundary's `exactCrossKnn`: for a block of queries
+ * Q, one Gemm computes ‖p‖² − 2 q·p (‖q‖² does not change a row's order) and
+ * TopK keeps a few more candidates than asked; their distances are then
+ * recomputed in float64 from the original rows and re-sorted (distance, then
+ * index), so the result agrees with the reference.
+ *
+ * It belongs next to model/ortKnn.ts (which searches one set against itself);
+ * it lives here until model/ takes it.
+ */
+import * as ort from 'onnxruntime-node';
+import { createCheckpoint } from '../../../core/cooperative';
+import { checkCrossKnnInput, type CrossKnnSearch } from '../../../core/boundary';
+import type { DenseMatrix } from '../../../core/types';
+import { helperSession } from '../../../model/helperSessions';
+import {
+  FLOAT,
+  floatAttribute,
+  helperModel,
+  INT64,
+  intAttribute,
+  node,
+  valueInfo,
+} from '../../../model/onnxGraph';
+
+/** Query rows per run: keeps the q × n score block near 64 MB. */
+const SCORE_BLOCK_FLOATS = 16 * 2 ** 20;
+/** Candidates beyond k, so that float32 near-ties at the k-th place are settled in float64. */
+const SLACK = 4;
+
+function buildCrossKnnGraph(): Uint8Array {
+  return helperModel({
+    name: 'margin-cross-knn',
+    input: [
+      valueInfo('queries', FLOAT, ['q', 'd']),
+      valueInfo('points', FLOAT, ['n', 'd']),
+      valueInfo('pointNorms', FLOAT, ['n']),
+      valueInfo('candidates', INT64, [1]),
+    ],
+    output: [valueInfo('scores', FLOAT, ['q', 'c']), valueInfo('indices', INT64, ['q', 'c'])],
+    node: [
+      node(
+        'Gemm',
+        ['queries', 'points', 'pointNorms'],
+        ['partial'],
+        [floatAttribute('alpha', -2), floatAttribute('beta', 1), intAttribute('transB', 1)],
+      ),
+      node(
+        'TopK',
+        ['partial', 'candidates'],
+        ['scores', 'indices'],
+        [intAttribute('largest', 0), intAttribute('sorted', 1)],
+      ),
+    ],
+  });
+}
+
+export const ortCrossKnn: CrossKnnSearch = async (queries, points, k, options) => {
+  const exclude = options?.exclude;
+  checkCrossKnnInput(queries, points, k, exclude);
+  const { rows: n, dim } = queries;
+  const m = points.rows;
+  const session = await helperSession('boundary-cross-knn', buildCrossKnnGraph);
+  const mean = columnMeans(points);
+  const centredPoints = centred(points, mean);
+  const centredQueries = centred(queries, mean);
+  const norms = new Float32Array(m);
+  for (let j = 0; j < m; j++) {
+    let sum = 0;
+    for (let c = 0; c < dim; c++) sum += centredPoints[j * dim + c] ** 2;
+    norms[j] = sum;
+  }
+  const candidates = Math.min(m, k + (exclude ? 1 : 0) + SLACK);
+  const indices = new Int32Array(n * k);
+  const distances = new Float32Array(n * k);
+  const block = Math.max(1, Math.min(n, Math.floor(SCORE_BLOCK_FLOATS / m)));
+  const pointsTensor = new ort.Tensor('float32', centredPoints, [m, dim]);
+  const normsTensor = new ort.Tensor('float32', norms, [m]);
+  const candidatesTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(candidates)]), [1]);
+  const checkpoint = createCheckpoint(options);
+  const chosen: { index: number; d2: number }[] = [];
+  for (let start = 0; start < n; start += block) {
+    const count = Math.min(block, n - start);
+    const queryTensor = new ort.Tensor(
+      'float32',
+      centredQueries.subarray(start * dim, (start + count) * dim),
+      [count, dim],
+    );
+    const out = await session.run({
+      queries: queryTensor,
+      points: pointsTensor,
+      pointNorms: normsTensor,
+      candidates: candidatesTensor,
+    });
+    const found = out.indices.data as BigInt64Array;
+    for (let r = 0; r < count; r++) {
+      const row = start + r;
+      chosen.length = 0;
+      for (let s = 0; s < candidates; s++) {
+        const index = Number(found[r * candidates + s]);
+        if (exclude && index === exclude[row]) continue;
+        chosen.push({ index, d2: squaredDistance(queries, row, points, index) });
+      }
+      chosen.sort((a, b) => a.d2 - b.d2 || a.index - b.index);
+      for (let s = 0; s < k; s++) {
+        indices[row * k + s] = chosen[s].index;
+        distances[row * k + s] = Math.sqrt(chosen[s].d2);
+      }
+    }
+    options?.onProgress?.(start + count, n);
+    await checkpoint();
+  }
+  return { n, k, indices, distances };
+};
+
+function columnMeans({ rows, dim, data }: DenseMatrix): Float64Array {
+  const mean = new Float64Array(dim);
+  for (let i = 0; i < rows; i++) for (let c = 0; c < dim; c++) mean[c] += data[i * dim + c];
+  for (let c = 0; c < dim; c++) mean[c] /= Math.max(rows, 1);
+  return mean;
+}
+
+/** Rows minus the points' column means: distances are unchanged, and the float32 Gemm cancels less. */
+function centred({ rows, dim, data }: DenseMatrix, mean: Float64Array): Float32Array {
+  const out = new Float32Array(rows * dim);
+  for (let i = 0; i < rows; i++) for (let c = 0; c < dim; c++) out[i * dim + c] = data[i * dim + c] - mean[c];
+  return out;
+}
+
+/** Σ (q − p)² in float64 over the original rows, as the core reference sums it. */
+function squaredDistance(queries: DenseMatrix, row: number, points: DenseMatrix, index: number): number {
+  const dim = queries.dim;
+  let sum = 0;
+  for (let c = 0; c < dim; c++) {
+    const diff = queries.data[row * dim + c] - points.data[index * dim + c];
+    sum += diff * diff;
+  }
+  return sum;
+}
