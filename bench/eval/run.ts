@@ -6,7 +6,7 @@
  *   npx tsx bench/eval/run.ts [--task boundary|adversarial|prototypes|acquire]...
  *
  * Needs Debian's dataset-fashion-mnist (and, for adversarial, the attacks made
- * by scripts/make-eval-attacks.py with python3-torch).
+ * by `scripts/make-adversarial-fixtures.py --eval` with python3-torch).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

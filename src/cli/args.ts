@@ -16,7 +16,7 @@ export const USAGE = `usage:
   margin scan --data PATH --task labels|boundary|adversarial|prototypes|acquire
               [--labels PATH] [--model M.onnx] [--reference PATH [--reference-labels PATH]]
               [--text-column NAME] [--label-column NAME] [--path-column NAME]
-              [--k N] [--scorer NAME|auto] [--count N] [--operator normalized|random-walk|laplacian]
+              [--k N] [--scorer NAME|auto] [--count N] [--global] [--operator normalized|random-walk|laplacian]
               [--variant algorithm-1|reference-code] [--batch-size 256] [--no-cache]
               [--out results.json]... [--format json|csv] [--top 10] [--quiet]
   margin explain --model M.onnx --input IMAGE|NPY [--target CLASS]
@@ -76,6 +76,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
         'path-column': { type: 'string' },
         k: { type: 'string' },
         count: { type: 'string' },
+        global: { type: 'boolean', default: false },
         scorer: { type: 'string' },
         operator: { type: 'string' },
         variant: { type: 'string' },
@@ -118,6 +119,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
     model: values.model,
     k: values.k === undefined ? undefined : positiveInteger('--k', values.k),
     count: values.count === undefined ? undefined : positiveInteger('--count', values.count),
+    perClass: values.global ? false : undefined,
     scorer: values.scorer,
     operator: oneOf('--operator', values.operator, OPERATORS),
     variant: oneOf('--variant', values.variant, VARIANTS),

@@ -78,8 +78,8 @@ export async function openManifest(
 function manifestLabelColumn(table: Table, options: OpenDatasetOptions): number {
   if (options.labelColumn) return requireColumn(table, options.labelColumn, '--label-column');
   const column = findColumn(table.columns, LABEL_COLUMN_NAMES);
-  // Labels given separately (--labels) make the column unnecessary.
-  if (column < 0 && !options.labelsPath) {
+  // Labels given separately (--labels), or a task that does without them, make the column unnecessary.
+  if (column < 0 && !options.labelsPath && !options.labelsOptional) {
     throw new InputError(
       table.file,
       `has no label column (its columns are: ${listColumns(table.columns)}); ` +

@@ -62,6 +62,11 @@ export interface OpenDatasetOptions {
   labelColumn?: string;
   pathColumn?: string;
   textColumn?: string;
+  /**
+   * The caller can do without labels (a set under test, a set to summarise):
+   * a manifest without a label column is then read as unlabelled instead of refused.
+   */
+  labelsOptional?: boolean;
   /** Columns of a tabular CSV to use as features (default: every numeric column but the label). */
   featureColumns?: string[];
 }

@@ -89,7 +89,9 @@ export async function runScan(input: ScanParams, context: JobContext, cwd = proc
   };
 
   context.progress('reading the dataset', 0, 1);
-  const opened = await timed('dataset', () => Promise.all(params.datasets.map((spec) => openRole(spec))));
+  const opened = await timed('dataset', () =>
+    Promise.all(params.datasets.map((spec) => openRole(spec, task.datasets[spec.role]!.labels !== 'required'))),
+  );
   for (const { spec, dataset } of opened) {
     context.log('info', `${spec.role}: ${dataset.source}: ${dataset.samples.length} samples (${dataset.kind})`);
   }
@@ -134,8 +136,9 @@ export async function runScan(input: ScanParams, context: JobContext, cwd = proc
   return result;
 }
 
-async function openRole(spec: DatasetSpec): Promise<{ spec: DatasetSpec; dataset: Dataset }> {
+async function openRole(spec: DatasetSpec, labelsOptional: boolean): Promise<{ spec: DatasetSpec; dataset: Dataset }> {
   const dataset = await openDataset(spec.path, {
+    labelsOptional,
     labelsPath: spec.labels,
     labelColumn: spec.labelColumn,
     pathColumn: spec.pathColumn,

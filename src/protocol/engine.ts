@@ -45,6 +45,8 @@ export interface ScanParams {
   scorer?: string;
   /** Prototypes: how many prototypes and criticisms to list; acquire: the batch size. */
   count?: number;
+  /** Prototypes: `false` chooses over the whole dataset even when it has labels (default: per class). */
+  perClass?: boolean;
   operator?: ShiftOperator;
   variant?: FilterVariant;
   batchSize?: number;

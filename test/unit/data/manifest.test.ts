@@ -99,6 +99,12 @@ describe('data/manifest: the Fashion-MNIST manifests', () => {
     );
   });
 
+  it('reads a manifest without a label column as unlabelled when the caller can do without labels', async () => {
+    const dataset = await openDataset(join(FMNIST, 'manifest-no-label.csv'), { labelsOptional: true });
+    assert.equal(dataset.samples.length, 100);
+    assert.ok(dataset.labels.every((label) => label === undefined));
+  });
+
   it('accepts a manifest without labels when --labels gives them', async () => {
     const temp = await makeTempDir();
     try {
