@@ -3,26 +3,33 @@
  * independent reference both e2e parts compare the extension's results with.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { ScanResult } from '../../src/protocol/engine';
 
-/** Runs `margin scan <args> --no-cache` and returns its JSON. */
-export function cliScanWith(cliPath: string, args: string[], outDir: string): ScanResult {
+/**
+ * Runs `margin scan <args> --no-cache` in a child process and returns its JSON.
+ * Asynchronous, so that inside the extension host the host keeps serving.
+ */
+export async function cliScanWith(cliPath: string, args: string[], outDir: string): Promise<ScanResult> {
   const out = join(outDir, 'cli.json');
-  const run = spawnSync(
-    process.execPath,
-    [cliPath, 'scan', ...args, '--no-cache', '--out', out, '--quiet'],
-    // In desktop VS Code the extension host's execPath is Electron: ask it to act as Node.
-    { cwd: outDir, encoding: 'utf8', timeout: 600_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-  );
-  assert.equal(run.status, 0, `CLI failed:\n${run.stderr}`);
+  try {
+    await promisify(execFile)(process.execPath, [cliPath, 'scan', ...args, '--no-cache', '--out', out, '--quiet'], {
+      cwd: outDir,
+      timeout: 600_000,
+      // In desktop VS Code the extension host's execPath is Electron: ask it to act as Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+  } catch (error) {
+    assert.fail(`CLI failed:\n${(error as { stderr?: string }).stderr ?? error}`);
+  }
   return JSON.parse(readFileSync(out, 'utf8')) as ScanResult;
 }
 
 /** The labels scan of an image folder with a model. */
-export function cliScan(cliPath: string, data: string, model: string, outDir: string): ScanResult {
+export function cliScan(cliPath: string, data: string, model: string, outDir: string): Promise<ScanResult> {
   return cliScanWith(cliPath, ['--task', 'labels', '--data', data, '--model', model], outDir);
 }
 

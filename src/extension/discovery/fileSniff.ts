@@ -47,9 +47,16 @@ export function isNpyHead(head: Buffer): boolean {
 }
 
 /**
- * A manifest or table has a header with at least two columns (CSV/TSV), or a
- * first line that is a JSON object (JSONL). Result files MARGIN wrote itself
- * (`rank` and `score` columns) are not datasets.
+ * Header names of a manifest's path column (the engine's PATH_COLUMN_NAMES in
+ * src/data/table.ts: the extension host cannot import the engine's folders).
+ */
+const PATH_COLUMN_NAMES = ['path', 'file', 'filename', 'image', 'filepath'];
+
+/**
+ * A manifest or table has a header with at least two columns (CSV/TSV), or only
+ * a path column (a manifest of unlabelled images), or a first line that is a
+ * JSON object (JSONL). Result files MARGIN wrote itself (`rank` and `score`
+ * columns) are not datasets.
  */
 export function isTableHead(head: string, extension: string): boolean {
   const firstLine =
@@ -72,7 +79,8 @@ export function isTableHead(head: string, extension: string): boolean {
   const columns = firstLine
     .split(separator)
     .map((column) => column.trim().replace(/^"|"$/g, '').toLowerCase());
-  return columns.length >= 2 && !isResultsColumns(columns);
+  if (columns.length === 1) return PATH_COLUMN_NAMES.includes(columns[0]);
+  return !isResultsColumns(columns);
 }
 
 function isResultsColumns(columns: string[]): boolean {

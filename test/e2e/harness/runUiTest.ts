@@ -199,7 +199,7 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
     });
 
     for (const scan of scans) {
-      const cli = cliScanWith(join(repoRoot, 'dist/cli.js'), scan.cli, mkdtempSync(join(work.tmpDir, 'cli-')));
+      const cli = await cliScanWith(join(repoRoot, 'dist/cli.js'), scan.cli, mkdtempSync(join(work.tmpDir, 'cli-')));
       await check(tally, `F1 → "${scan.palette}" opens its panel`, () => openPanel(scan));
 
       await check(tally, `${scan.tab}: the first ${ROWS_COMPARED} rows are the CLI's, with thumbnails`, async () => {
@@ -237,8 +237,8 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
     console.log(`    screenshot: ${await session.screenshot('sample-opened')}`);
 
     await check(tally, 'in the light theme, every panel shows again (from the cache), for the screenshots', async () => {
-      await runFromPalette(page, 'Preferences: Color Theme');
-      await answerQuickPick(page, 'Select Color Theme', 'Light Modern', 10_000);
+      await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+      await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached', timeout: 30_000 });
       for (const scan of scans) {
         await openPanel(scan);
         for (const selector of scan.views) await results.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });

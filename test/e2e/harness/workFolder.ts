@@ -38,6 +38,8 @@ const userSettings = {
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
   'chat.commandCenter.enabled': false,
+  // The first round of screenshots is dark; the UI test switches to light for the second.
+  'workbench.colorTheme': 'Default Dark Modern',
 };
 
 /** Files of the example that say what the right answers are. */
@@ -86,3 +88,4 @@ export async function prepareWorkFolder(): Promise<WorkFolder> {
   }
   return work;
 }
+

@@ -29,7 +29,7 @@ describe('MARGIN: Find Label Issues (in the extension host)', function () {
     assert.ok(result, 'the command returned no result');
     const out = mkdtempSync(join(tmpdir(), 'margin-e2e-cli-'));
     try {
-      cli = cliScan(
+      cli = await cliScan(
         join(extension.extensionPath, 'dist', 'cli.js'),
         join(root, 'images'),
         join(root, 'model.onnx'),

@@ -24,7 +24,7 @@ async function runBoth(scan: ExampleScan): Promise<{ ours: ScanResult; cli: Scan
   assert.ok(ours, `${scan.command} returned no result (see the MARGIN log)`);
   const out = mkdtempSync(join(tmpdir(), 'margin-e2e-cli-'));
   try {
-    return { ours, cli: cliScanWith(join(extension.extensionPath, 'dist', 'cli.js'), scan.cli, out) };
+    return { ours, cli: await cliScanWith(join(extension.extensionPath, 'dist', 'cli.js'), scan.cli, out) };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

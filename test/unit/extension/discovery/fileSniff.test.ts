@@ -59,6 +59,9 @@ describe('extension/discovery/fileSniff', () => {
       assert.equal(isTableHead('path,label\nimg/a.png,cat\n', '.csv'), true);
       assert.equal(isTableHead('\uFEFF"text"\t"label"\nhello\tspam\n', '.tsv'), true);
       assert.equal(isTableHead('just one column\nvalue\n', '.csv'), false);
+      // A manifest of unlabelled images has its path column only.
+      assert.equal(isTableHead('path\nimages/a.png\n', '.csv'), true);
+      assert.equal(isTableHead('"File"\r\nimages/a.png\n', '.csv'), true);
       assert.equal(isTableHead('a\tb\n', '.csv'), false);
       assert.equal(isTableHead('', '.csv'), false);
     });
