@@ -29,11 +29,28 @@ const zones = Object.entries({ ...ALLOWED, webview: ['protocol'] }).flatMap(([fo
 
 /** Packages a folder must not load: native or host-only ones stay out of pure and browser code. */
 const restrictedPackages = (packages) => ({
-  'no-restricted-imports': ['error', { patterns: packages.map((name) => ({ group: [name, `${name}/*`], message: `not in this folder (DESIGN.md §2)` })) }],
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: packages.map((name) => ({
+        group: [name, `${name}/*`],
+        message: `not in this folder (DESIGN.md §2)`,
+      })),
+    },
+  ],
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'test/e2e/.work/**', '.margin/**', 'bench/.cache/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'test/fixtures/**',
+      'test/e2e/.work/**',
+      '.margin/**',
+      'bench/.cache/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -51,7 +68,10 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: restrictedPackages(['vscode', 'onnxruntime-node', 'sharp', 'fs', 'node:*', 'vscode-jsonrpc']),
   },
-  { files: ['src/data/**/*.ts'], rules: restrictedPackages(['vscode', 'onnxruntime-node', 'vscode-jsonrpc']) },
+  {
+    files: ['src/data/**/*.ts'],
+    rules: restrictedPackages(['vscode', 'onnxruntime-node', 'vscode-jsonrpc']),
+  },
   { files: ['src/model/**/*.ts'], rules: restrictedPackages(['vscode', 'vscode-jsonrpc']) },
   { files: ['src/engine/**/*.ts', 'src/cli/**/*.ts'], rules: restrictedPackages(['vscode']) },
   {

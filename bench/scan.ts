@@ -73,11 +73,14 @@ async function main(): Promise<void> {
   const ranked = result.samples.map((sample) => sample.index);
   const positives = new Set(flipped);
 
-  console.log(`dataset          ${imagesPath} (${result.samples.length} samples, ${flipped.size} labels flipped)`);
+  console.log(
+    `dataset          ${imagesPath} (${result.samples.length} samples, ${flipped.size} labels flipped)`,
+  );
   console.log(`k                ${values.k}`);
   console.log(`wall time        ${(wall / 1000).toFixed(1)} s`);
   console.log(`peak RSS         ${peakMiB.toFixed(0)} MiB`);
-  for (const [stage, ms] of Object.entries(result.timings)) console.log(`  ${stage.padEnd(15)}${(ms / 1000).toFixed(1)} s`);
+  for (const [stage, ms] of Object.entries(result.timings))
+    console.log(`  ${stage.padEnd(15)}${(ms / 1000).toFixed(1)} s`);
   console.log(`recall@10%       ${recallAtFraction(ranked, positives, 0.1).toFixed(3)}`);
   console.log(`recall@5%        ${recallAtFraction(ranked, positives, 0.05).toFixed(3)}`);
   console.log(`average precision ${averagePrecision(ranked, positives).toFixed(3)}`);

@@ -27,7 +27,9 @@ export type Split = 'train' | 't10k';
 export function imagesFile(split: Split): string {
   const path = join(FASHION_MNIST, `${split}-images-idx3-ubyte.gz`);
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: install Debian's dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist)`);
+    throw new Error(
+      `${path} is missing: install Debian's dataset-fashion-mnist (apt-get install -y dataset-fashion-mnist)`,
+    );
   }
   return path;
 }
@@ -64,7 +66,12 @@ export async function embeddedSplit(split: Split, model = FIXTURE_MODEL): Promis
   if (!representation.logits || representation.keptIndices.length !== dataset.samples.length) {
     throw new Error(`${split}: the model did not embed every image`);
   }
-  return { dataset, embeddings: representation.points, logits: representation.logits, labels: trueLabels(split) };
+  return {
+    dataset,
+    embeddings: representation.points,
+    logits: representation.logits,
+    labels: trueLabels(split),
+  };
 }
 
 /** Mulberry32: a small seeded generator, so every run draws the same samples. */

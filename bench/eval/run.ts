@@ -19,10 +19,15 @@ import { repoRoot } from './fashionMnist';
  * starting with a `## ` heading).
  */
 const TASKS_FOLDER = join(__dirname, 'tasks');
-const knownTasks = () => readdirSync(TASKS_FOLDER).filter((name) => name.endsWith('.ts')).map((name) => name.slice(0, -3)).sort();
+const knownTasks = () =>
+  readdirSync(TASKS_FOLDER)
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => name.slice(0, -3))
+    .sort();
 
 async function loadEvaluation(task: string): Promise<() => Promise<string>> {
-  if (!knownTasks().includes(task)) throw new Error(`no evaluation for "${task}" (known: ${knownTasks().join(', ')})`);
+  if (!knownTasks().includes(task))
+    throw new Error(`no evaluation for "${task}" (known: ${knownTasks().join(', ')})`);
   const module = (await import(join(TASKS_FOLDER, `${task}.ts`))) as { evaluate: () => Promise<string> };
   return module.evaluate;
 }

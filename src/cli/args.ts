@@ -54,7 +54,8 @@ const VARIANTS: FilterVariant[] = ['algorithm-1', 'reference-code'];
 export function parseCommandLine(argv: string[]): CliCommand {
   const [command, ...rest] = argv;
   const asksForHelp = (arg: string) => arg === '--help' || arg === '-h';
-  if (!command || command === 'help' || asksForHelp(command) || argv.some(asksForHelp)) return { command: 'help' };
+  if (!command || command === 'help' || asksForHelp(command) || argv.some(asksForHelp))
+    return { command: 'help' };
   if (command === 'explain') return parseExplain(rest);
   if (command !== 'scan') throw new InputError(command, 'is not a margin command (scan, explain)');
 
@@ -91,7 +92,8 @@ export function parseCommandLine(argv: string[]): CliCommand {
   } catch (error) {
     throw new InputError('arguments', (error as Error).message.split('\n')[0]);
   }
-  if (!values.data) throw new InputError('--data', 'is required (an image folder, manifest, IDX file, .npy or CSV)');
+  if (!values.data)
+    throw new InputError('--data', 'is required (an image folder, manifest, IDX file, .npy or CSV)');
   // The engine's task registry checks the name (and lists the tasks when it is unknown).
   const task = values.task!;
   if (values['reference-labels'] && !values.reference) {
@@ -109,9 +111,11 @@ export function parseCommandLine(argv: string[]): CliCommand {
       pathColumn: values['path-column'],
     },
   ];
-  if (values.reference) datasets.push({ role: 'reference', path: values.reference, labels: values['reference-labels'] });
+  if (values.reference)
+    datasets.push({ role: 'reference', path: values.reference, labels: values['reference-labels'] });
   for (const spec of datasets) {
-    for (const key of Object.keys(spec) as (keyof DatasetSpec)[]) if (spec[key] === undefined) delete spec[key];
+    for (const key of Object.keys(spec) as (keyof DatasetSpec)[])
+      if (spec[key] === undefined) delete spec[key];
   }
   const params: ScanParams = {
     task,
@@ -123,7 +127,8 @@ export function parseCommandLine(argv: string[]): CliCommand {
     scorer: values.scorer,
     operator: oneOf('--operator', values.operator, OPERATORS),
     variant: oneOf('--variant', values.variant, VARIANTS),
-    batchSize: values['batch-size'] === undefined ? undefined : positiveInteger('--batch-size', values['batch-size']),
+    batchSize:
+      values['batch-size'] === undefined ? undefined : positiveInteger('--batch-size', values['batch-size']),
     noCache: values['no-cache'],
   };
   return {
@@ -166,7 +171,8 @@ function parseExplain(args: string[]): ExplainCommand {
     throw new InputError('arguments', (error as Error).message.split('\n')[0]);
   }
   if (!values.model) throw new InputError('--model', 'is required (the .onnx classifier to explain)');
-  if (!values.input) throw new InputError('--input', 'is required (an image file, or a .npy holding one model input)');
+  if (!values.input)
+    throw new InputError('--input', 'is required (an image file, or a .npy holding one model input)');
   if (!values.method) throw new InputError('--method', `is required: one of ${EXPLAIN_METHODS.join(', ')}`);
   const method = oneOf<ExplainMethod>('--method', values.method, [...EXPLAIN_METHODS])!;
   const optional = (flag: string, text: string | undefined, parse: (flag: string, text: string) => number) =>
@@ -183,40 +189,53 @@ function parseExplain(args: string[]): ExplainCommand {
     stride: optional('--stride', values.stride, positiveInteger),
     batchSize: optional('--batch-size', values['batch-size'], positiveInteger),
   };
-  for (const key of Object.keys(options) as (keyof ExplainOptions)[]) if (options[key] === undefined) delete options[key];
+  for (const key of Object.keys(options) as (keyof ExplainOptions)[])
+    if (options[key] === undefined) delete options[key];
   return {
     command: 'explain',
-    params: { model: values.model, input: values.input, method, target: values.target, options, out: values.out ?? [] },
+    params: {
+      model: values.model,
+      input: values.input,
+      method,
+      target: values.target,
+      options,
+      out: values.out ?? [],
+    },
     quiet: values.quiet!,
   };
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new InputError(flag, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  if (!allowed.includes(value as T))
+    throw new InputError(flag, `must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
 
 function integer(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value)) throw new InputError(flag, `must be an integer, got "${text}"`);
+  if (text.trim() === '' || !Number.isInteger(value))
+    throw new InputError(flag, `must be an integer, got "${text}"`);
   return value;
 }
 
 function positiveNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === '' || !(value > 0) || !Number.isFinite(value)) throw new InputError(flag, `must be a positive number, got "${text}"`);
+  if (text.trim() === '' || !(value > 0) || !Number.isFinite(value))
+    throw new InputError(flag, `must be a positive number, got "${text}"`);
   return value;
 }
 
 function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InputError(flag, `must be a positive integer, got "${text}"`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InputError(flag, `must be a positive integer, got "${text}"`);
   return value;
 }
 
 function nonNegativeInteger(flag: string, text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new InputError(flag, `must be a non-negative integer, got "${text}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new InputError(flag, `must be a non-negative integer, got "${text}"`);
   return value;
 }

@@ -36,12 +36,14 @@ async function explain(command: ExplainCommand): Promise<void> {
   const context = stderrContext(command.quiet, controller.signal);
   const result = await runExplain(command.params, context).finally(() => context.finish());
   process.stdout.write(explainSummary(result) + '\n');
-  if (result.written.length && !command.quiet) process.stderr.write(`wrote ${command.params.out!.join(', ')}\n`);
+  if (result.written.length && !command.quiet)
+    process.stderr.write(`wrote ${command.params.out!.join(', ')}\n`);
 }
 
 /** One line: method, target, prediction with its probability, time. */
 function explainSummary(result: ExplainOutcome): string {
-  const name = (index: number, label?: string) => (label === undefined ? `class ${index}` : `${label} (${index})`);
+  const name = (index: number, label?: string) =>
+    label === undefined ? `class ${index}` : `${label} (${index})`;
   const probability = (index: number) => result.probabilities[index].toFixed(3);
   return (
     `${result.method}: target ${name(result.target, result.targetLabel)} p=${probability(result.target)}; ` +

@@ -3,7 +3,8 @@ import type { ColumnValue, ResultColumn, ScanResult } from '../protocol/engine';
 /** A column value as the table prints it: numbers with three decimals, absent values empty. */
 function cellText(value: ColumnValue, kind: ResultColumn['kind']): string {
   if (value === undefined) return '';
-  if (typeof value === 'number' && kind === 'number') return Number.isFinite(value) ? value.toFixed(3) : String(value);
+  if (typeof value === 'number' && kind === 'number')
+    return Number.isFinite(value) ? value.toFixed(3) : String(value);
   return String(value);
 }
 
@@ -13,7 +14,9 @@ function cellText(value: ColumnValue, kind: ResultColumn['kind']): string {
  */
 export function formatTopTable(result: ScanResult, top: number): string {
   const shown = result.samples.slice(0, top);
-  const columns = result.columns.filter((column) => result.samples.some((sample) => sample[column.key] !== undefined));
+  const columns = result.columns.filter((column) =>
+    result.samples.some((sample) => sample[column.key] !== undefined),
+  );
   const header = ['rank', 'score', ...columns.map((column) => column.key), 'sample'];
   const rows = shown.map((sample) => [
     String(sample.rank),
@@ -23,5 +26,7 @@ export function formatTopTable(result: ScanResult, top: number): string {
   ]);
   const table = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  return table.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
+  return table
+    .map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '))
+    .join('\n');
 }

@@ -34,7 +34,9 @@ export class ParameterError extends InputError {
 const INPUT_ERROR_NAMES = new Set(['InputError', 'ParameterError', 'UnsupportedOpError']);
 
 export function isInputError(error: unknown): error is InputError {
-  return error instanceof InputError || INPUT_ERROR_NAMES.has((error as { name?: string } | null)?.name ?? '');
+  return (
+    error instanceof InputError || INPUT_ERROR_NAMES.has((error as { name?: string } | null)?.name ?? '')
+  );
 }
 
 export function isParameterError(error: unknown): error is ParameterError {

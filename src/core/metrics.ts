@@ -91,7 +91,7 @@ export function auroc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): 
   let positives = 0;
   let rankSum = 0;
   // Average ranks (1-based) over runs of tied scores.
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start + 1;
     while (end < order.length && scores[order[end]] === scores[order[start]]) end++;
     const averageRank = (start + 1 + end) / 2;

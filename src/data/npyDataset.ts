@@ -72,7 +72,8 @@ export async function readNpyLabels(file: string): Promise<(string | undefined)[
       `holds an array of shape (${shape.join(', ')}): expected a 1-D array of labels`,
     );
   }
-  if (array.dtype.kind === 'number') return Array.from(npyNumbers(array), (value) => (value < 0 ? undefined : String(value)));
+  if (array.dtype.kind === 'number')
+    return Array.from(npyNumbers(array), (value) => (value < 0 ? undefined : String(value)));
   return npyToStrings(array).map((label) => label || undefined);
 }
 

@@ -261,7 +261,8 @@ export function resolveTarget(
   }
   if (typeof target === 'number') throw new ParameterError('target', `must be a class index, got ${target}`);
   if (!labels) {
-    throw new ParameterError('target',
+    throw new ParameterError(
+      'target',
       `"${text}" is not a class index, and ${basename(modelPath)} has no class names (no labels in ${basename(sidecarPath(modelPath))}); ${range}`,
     );
   }
@@ -271,7 +272,8 @@ export function resolveTarget(
     label.toLowerCase() === text.toLowerCase() ? [index] : [],
   );
   if (folded.length === 1) return folded[0];
-  throw new ParameterError('target',
+  throw new ParameterError(
+    'target',
     `"${text}" is not a class of ${basename(modelPath)}; its classes are ${labels.join(', ')} (or an index 0–${numClasses - 1})`,
   );
 }

@@ -2,7 +2,14 @@ import { resolve } from 'node:path';
 import { InputError, ParameterError } from '../core/errors';
 import { openDataset } from '../data/open';
 import type { Dataset } from '../data/types';
-import type { DatasetRole, DatasetSpec, DatasetSummary, SampleResult, ScanParams, ScanResult } from '../protocol/engine';
+import type {
+  DatasetRole,
+  DatasetSpec,
+  DatasetSummary,
+  SampleResult,
+  ScanParams,
+  ScanResult,
+} from '../protocol/engine';
 import { MarginCache } from './cache';
 import type { JobContext } from './context';
 import { datasetFingerprint, fileStamp, hashJson } from './fingerprint';
@@ -51,9 +58,13 @@ export function validateParams(params: ResolvedScanParams, task: TaskDefinition)
 
   const roles = params.datasets.map((spec) => spec.role);
   for (const role of new Set(roles)) {
-    if (roles.filter((other) => other === role).length > 1) throw new ParameterError(role, 'was given more than once');
+    if (roles.filter((other) => other === role).length > 1)
+      throw new ParameterError(role, 'was given more than once');
     if (!(role in task.datasets)) {
-      throw new ParameterError(role, `is not used by the ${task.name} task (it takes: ${Object.keys(task.datasets).join(', ')})`);
+      throw new ParameterError(
+        role,
+        `is not used by the ${task.name} task (it takes: ${Object.keys(task.datasets).join(', ')})`,
+      );
     }
   }
   for (const [role, spec] of Object.entries(task.datasets)) {
@@ -69,12 +80,19 @@ export function validateParams(params: ResolvedScanParams, task: TaskDefinition)
     throw new ParameterError('scorer', `${scorer.name} needs a model: give one, or choose another scorer`);
   }
   if (scorer.needs?.reference && !roles.includes('reference')) {
-    throw new ParameterError('scorer', `${scorer.name} needs a labelled reference set: give one, or choose another scorer`);
+    throw new ParameterError(
+      'scorer',
+      `${scorer.name} needs a labelled reference set: give one, or choose another scorer`,
+    );
   }
 }
 
 /** One scan, start to end: datasets → representations → task → ranked samples. */
-export async function runScan(input: ScanParams, context: JobContext, cwd = process.cwd()): Promise<ScanResult> {
+export async function runScan(
+  input: ScanParams,
+  context: JobContext,
+  cwd = process.cwd(),
+): Promise<ScanResult> {
   const task = findTask(input.task);
   const params = resolveParams(input, task, cwd);
   validateParams(params, task);
@@ -90,10 +108,15 @@ export async function runScan(input: ScanParams, context: JobContext, cwd = proc
 
   context.progress('reading the dataset', 0, 1);
   const opened = await timed('dataset', () =>
-    Promise.all(params.datasets.map((spec) => openRole(spec, task.datasets[spec.role]!.labels !== 'required'))),
+    Promise.all(
+      params.datasets.map((spec) => openRole(spec, task.datasets[spec.role]!.labels !== 'required')),
+    ),
   );
   for (const { spec, dataset } of opened) {
-    context.log('info', `${spec.role}: ${dataset.source}: ${dataset.samples.length} samples (${dataset.kind})`);
+    context.log(
+      'info',
+      `${spec.role}: ${dataset.source}: ${dataset.samples.length} samples (${dataset.kind})`,
+    );
   }
   const cache = params.noCache ? undefined : new MarginCache(params.cacheRoot);
 
@@ -106,7 +129,9 @@ export async function runScan(input: ScanParams, context: JobContext, cwd = proc
 
   const prepared: TaskDataset[] = [];
   for (const { spec, dataset } of opened) {
-    const representation = await timed('representation', () => computeRepresentation(dataset, params, context, cache));
+    const representation = await timed('representation', () =>
+      computeRepresentation(dataset, params, context, cache),
+    );
     prepared.push({ role: spec.role, dataset, representation });
   }
   const data = prepared.find((entry) => entry.role === 'data')!;
@@ -136,7 +161,10 @@ export async function runScan(input: ScanParams, context: JobContext, cwd = proc
   return result;
 }
 
-async function openRole(spec: DatasetSpec, labelsOptional: boolean): Promise<{ spec: DatasetSpec; dataset: Dataset }> {
+async function openRole(
+  spec: DatasetSpec,
+  labelsOptional: boolean,
+): Promise<{ spec: DatasetSpec; dataset: Dataset }> {
   const dataset = await openDataset(spec.path, {
     labelsOptional,
     labelsPath: spec.labels,
@@ -161,7 +189,11 @@ function checkComparable(data: TaskDataset, reference: TaskDataset): void {
 }
 
 function describe(source: string): string {
-  return source === 'model-embeddings' ? 'model features' : source === 'pixels-pca' ? 'pixel components' : 'features';
+  return source === 'model-embeddings'
+    ? 'model features'
+    : source === 'pixels-pca'
+      ? 'pixel components'
+      : 'features';
 }
 
 /** Highest score first (NaN last), ties in dataset order; rank 1 is the most deserving of review. */

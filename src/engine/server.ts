@@ -1,6 +1,12 @@
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ENGINE_ERRORS, type LogParams } from '../protocol/engine';
-import { cancelRequest, explainRequest, logNotification, progressNotification, scanRequest } from '../protocol/engineRpc';
+import {
+  cancelRequest,
+  explainRequest,
+  logNotification,
+  progressNotification,
+  scanRequest,
+} from '../protocol/engineRpc';
 import type { JobContext } from './context';
 import { toResponseError } from './errors';
 import { runExplain } from './explain';
@@ -18,7 +24,8 @@ const PROGRESS_INTERVAL_MS = 100;
 export function serveEngine(connection: MessageConnection): void {
   const jobs = new Map<string, AbortController>();
   const gradientModels = new GradientModelPool();
-  const log = (level: LogParams['level'], message: string) => void connection.sendNotification(logNotification, { level, message });
+  const log = (level: LogParams['level'], message: string) =>
+    void connection.sendNotification(logNotification, { level, message });
 
   /** Runs one job with its own cancellation and throttled progress; errors become JSON-RPC errors. */
   const runJob = async <T>(jobId: string, title: string, work: (context: JobContext) => Promise<T>) => {
@@ -36,14 +43,19 @@ export function serveEngine(connection: MessageConnection): void {
       return result;
     } catch (error) {
       const response = toResponseError(error);
-      log(response.code === ENGINE_ERRORS.internal ? 'error' : 'warn', `job ${jobId}: ${(error as Error).stack ?? response.message}`);
+      log(
+        response.code === ENGINE_ERRORS.internal ? 'error' : 'warn',
+        `job ${jobId}: ${(error as Error).stack ?? response.message}`,
+      );
       return response;
     } finally {
       jobs.delete(jobId);
     }
   };
 
-  connection.onRequest(scanRequest, ({ jobId, params }) => runJob(jobId, `${params.task} scan`, (context) => runScan(params, context)));
+  connection.onRequest(scanRequest, ({ jobId, params }) =>
+    runJob(jobId, `${params.task} scan`, (context) => runScan(params, context)),
+  );
 
   connection.onRequest(explainRequest, ({ jobId, params }) =>
     runJob(jobId, `${params.method} explanation`, async (context) => {

@@ -28,7 +28,8 @@ export const SETTING_DEFAULTS: ScanSettings = {
 
 export type SettingGetter = (key: keyof ScanSettings) => unknown;
 
-export type SettingsResult = { ok: true; settings: ScanSettings } | { ok: false; setting: string; problem: string };
+export type SettingsResult =
+  { ok: true; settings: ScanSettings } | { ok: false; setting: string; problem: string };
 
 type Check = { ok: true; value: unknown } | { ok: false; problem: string };
 

@@ -3,6 +3,7 @@ export { findEmbeddingTensor, withExtraOutput } from './embeddingTap';
 export { embedDataset } from './inference';
 export type { EmbedOptions, Embedded, SkippedImage } from './inference';
 export { ortGram } from './ortGram';
+export { ortCrossKnn } from './ortCrossKnn';
 export { ortKnn } from './ortKnn';
 export { batchDims, pixelsPerImage, sizeMismatch, writeImage } from './preprocess';
 export { createSession, openModel } from './session';

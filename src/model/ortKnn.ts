@@ -19,7 +19,8 @@ import { helperSession } from './helperSessions';
 /** Query rows per run: keeps the q × n score block near 64 MB. */
 const SCORE_BLOCK_FLOATS = 16 * 2 ** 20;
 
-function buildKnnGraph(): Uint8Array {
+/** −2 Q Xᵀ + ‖x‖², then the `candidates` smallest per row: the kNN graph of ortKnn and ortCrossKnn. */
+export function knnScoresGraph(): Uint8Array {
   return helperModel({
     name: 'margin-knn',
     input: [
@@ -31,20 +32,30 @@ function buildKnnGraph(): Uint8Array {
     output: [valueInfo('scores', FLOAT, ['q', 'c']), valueInfo('indices', INT64, ['q', 'c'])],
     node: [
       // −2 Q Xᵀ + ‖x‖²
-      node('Gemm', ['queries', 'points', 'pointNorms'], ['partial'], [
-        floatAttribute('alpha', -2),
-        floatAttribute('beta', 1),
-        intAttribute('transB', 1),
-      ]),
-      node('TopK', ['partial', 'candidates'], ['scores', 'indices'], [intAttribute('largest', 0), intAttribute('sorted', 1)]),
+      node(
+        'Gemm',
+        ['queries', 'points', 'pointNorms'],
+        ['partial'],
+        [floatAttribute('alpha', -2), floatAttribute('beta', 1), intAttribute('transB', 1)],
+      ),
+      node(
+        'TopK',
+        ['partial', 'candidates'],
+        ['scores', 'indices'],
+        [intAttribute('largest', 0), intAttribute('sorted', 1)],
+      ),
     ],
   });
 }
 
-export const ortKnn: KnnSearch = async (points: DenseMatrix, k: number, options?: ComputeOptions): Promise<KnnResult> => {
+export const ortKnn: KnnSearch = async (
+  points: DenseMatrix,
+  k: number,
+  options?: ComputeOptions,
+): Promise<KnnResult> => {
   checkKnnInput(points, k);
   const { rows: n, dim } = points;
-  const session = await helperSession('knn', buildKnnGraph);
+  const session = await helperSession('knn', knnScoresGraph);
   const centred = centre(points);
   const norms = new Float32Array(n);
   for (let i = 0; i < n; i++) norms[i] = squaredNorm(centred, i * dim, dim);
@@ -60,11 +71,27 @@ export const ortKnn: KnnSearch = async (points: DenseMatrix, k: number, options?
 
   for (let start = 0; start < n; start += block) {
     const count = Math.min(block, n - start);
-    const queries = new ort.Tensor('float32', centred.subarray(start * dim, (start + count) * dim), [count, dim]);
-    const out = await session.run({ queries, points: pointsTensor, pointNorms: normsTensor, candidates: candidatesTensor });
+    const queries = new ort.Tensor('float32', centred.subarray(start * dim, (start + count) * dim), [
+      count,
+      dim,
+    ]);
+    const out = await session.run({
+      queries,
+      points: pointsTensor,
+      pointNorms: normsTensor,
+      candidates: candidatesTensor,
+    });
     const found = out.indices.data as BigInt64Array;
     for (let r = 0; r < count; r++) {
-      keepNeighbours(start + r, found.subarray(r * candidates, (r + 1) * candidates), centred, dim, k, indices, distances);
+      keepNeighbours(
+        start + r,
+        found.subarray(r * candidates, (r + 1) * candidates),
+        centred,
+        dim,
+        k,
+        indices,
+        distances,
+      );
     }
     options?.onProgress?.(start + count, n);
     await checkpoint();

@@ -138,8 +138,18 @@ export interface ScanResult {
 }
 
 /** Saliency methods by CLI name; `margin` (the MARGIN superpixel saliency) is not available yet. */
-export type ExplainMethod = 'margin' | 'occlusion' | 'gradient' | 'ig' | 'smoothgrad' | 'deeplift' | 'dance' | 'caso';
-export const EXPLAIN_METHODS: readonly ExplainMethod[] = ['margin', 'occlusion', 'gradient', 'ig', 'smoothgrad', 'deeplift', 'dance', 'caso'];
+export type ExplainMethod =
+  'margin' | 'occlusion' | 'gradient' | 'ig' | 'smoothgrad' | 'deeplift' | 'dance' | 'caso';
+export const EXPLAIN_METHODS: readonly ExplainMethod[] = [
+  'margin',
+  'occlusion',
+  'gradient',
+  'ig',
+  'smoothgrad',
+  'deeplift',
+  'dance',
+  'caso',
+];
 
 /** Method settings; each method reads the ones it uses and ignores the rest. */
 export interface ExplainOptions {

@@ -16,12 +16,16 @@ import type { ScanResult } from '../../src/protocol/engine';
 export async function cliScanWith(cliPath: string, args: string[], outDir: string): Promise<ScanResult> {
   const out = join(outDir, 'cli.json');
   try {
-    await promisify(execFile)(process.execPath, [cliPath, 'scan', ...args, '--no-cache', '--out', out, '--quiet'], {
-      cwd: outDir,
-      timeout: 600_000,
-      // In desktop VS Code the extension host's execPath is Electron: ask it to act as Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    });
+    await promisify(execFile)(
+      process.execPath,
+      [cliPath, 'scan', ...args, '--no-cache', '--out', out, '--quiet'],
+      {
+        cwd: outDir,
+        timeout: 600_000,
+        // In desktop VS Code the extension host's execPath is Electron: ask it to act as Node.
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      },
+    );
   } catch (error) {
     assert.fail(`CLI failed:\n${(error as { stderr?: string }).stderr ?? error}`);
   }
@@ -62,7 +66,16 @@ export function exampleScans(workspace: string): ExampleScan[] {
       task: 'adversarial',
       title: 'Adversarial inputs',
       args: { data: 'adversarial/inputs.csv', reference: 'images', model: 'model.onnx' },
-      cli: ['--task', 'adversarial', '--data', at('adversarial/inputs.csv'), '--reference', at('images'), '--model', model],
+      cli: [
+        '--task',
+        'adversarial',
+        '--data',
+        at('adversarial/inputs.csv'),
+        '--reference',
+        at('images'),
+        '--model',
+        model,
+      ],
     },
     {
       command: 'margin.findPrototypes',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ScanResult } from '../../src/protocol/engine';
-import { seededUniform } from '../unit/core/random';
+import { seededUniform } from '../../src/core/random';
 import { fixtures, freshDir, readCsv, runCli } from './helpers';
 
 /**

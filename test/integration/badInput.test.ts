@@ -33,17 +33,29 @@ describe('bad input (CLI)', function () {
 
   it('a corrupt .onnx file', () => {
     const corrupt = join(bad, 'corrupt.onnx');
-    expectInputError(['--data', join(fmnist, 'noisy'), '--model', corrupt], corrupt, /not a valid ONNX model|protobuf|corrupt/i);
+    expectInputError(
+      ['--data', join(fmnist, 'noisy'), '--model', corrupt],
+      corrupt,
+      /not a valid ONNX model|protobuf|corrupt/i,
+    );
   });
 
   it('a file that is not a model at all', () => {
     const text = join(bad, 'not-a-model.onnx');
-    expectInputError(['--data', join(fmnist, 'noisy'), '--model', text], text, /not a valid ONNX model|protobuf/i);
+    expectInputError(
+      ['--data', join(fmnist, 'noisy'), '--model', text],
+      text,
+      /not a valid ONNX model|protobuf/i,
+    );
   });
 
   it('a missing model file', () => {
     const missing = join(bad, 'no-such-model.onnx');
-    expectInputError(['--data', join(fmnist, 'noisy'), '--model', missing], missing, /not found|does not exist|no such/i);
+    expectInputError(
+      ['--data', join(fmnist, 'noisy'), '--model', missing],
+      missing,
+      /not found|does not exist|no such/i,
+    );
   });
 
   it('a label column that is missing', () => {
@@ -64,7 +76,18 @@ describe('bad input (CLI)', function () {
   it('an image that fails to decode is skipped and reported; the scan goes on', () => {
     const dir = freshDir();
     const run = runCli(
-      ['scan', '--quiet', '--data', join(bad, 'broken-images'), '--model', model, '--k', '5', '--out', 'r.json'],
+      [
+        'scan',
+        '--quiet',
+        '--data',
+        join(bad, 'broken-images'),
+        '--model',
+        model,
+        '--k',
+        '5',
+        '--out',
+        'r.json',
+      ],
       dir,
     );
     assert.equal(run.status, 0, run.stderr);
@@ -79,7 +102,10 @@ describe('bad input (CLI)', function () {
   it('a manifest row whose file is missing is skipped and reported', () => {
     const dir = freshDir();
     const manifest = join(bad, 'manifest-missing-file.csv');
-    const run = runCli(['scan', '--quiet', '--data', manifest, '--model', model, '--k', '3', '--out', 'r.json'], dir);
+    const run = runCli(
+      ['scan', '--quiet', '--data', manifest, '--model', model, '--k', '3', '--out', 'r.json'],
+      dir,
+    );
     assert.equal(run.status, 0, run.stderr);
     const result = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as ScanResult;
     assert.equal(result.skipped.length, 1);
@@ -93,12 +119,20 @@ describe('bad input (CLI)', function () {
 
   it('bad arguments', () => {
     expectInputError(['--data', join(fmnist, 'noisy'), '--k', 'many'], '--k', /positive integer/);
-    expectInputError(['--data', join(fmnist, 'noisy'), '--task', 'nonsense'], '--task', /must be one of labels, boundary, adversarial, prototypes, acquire, got "nonsense"/);
+    expectInputError(
+      ['--data', join(fmnist, 'noisy'), '--task', 'nonsense'],
+      '--task',
+      /must be one of labels, boundary, adversarial, prototypes, acquire, got "nonsense"/,
+    );
     expectInputError(['--data', join(fmnist, 'noisy'), '--bogus'], 'arguments', /bogus/);
   });
 
   it('k not smaller than the number of samples', () => {
-    expectInputError(['--data', join(fmnist, 'manifest.csv'), '--model', model, '--k', '100'], '--k', /more than 100/);
+    expectInputError(
+      ['--data', join(fmnist, 'manifest.csv'), '--model', model, '--k', '100'],
+      '--k',
+      /more than 100/,
+    );
   });
 
   it('a folder with label sub-folders but a stray file still scans the images', () => {

@@ -16,7 +16,12 @@ function scanJson(args: string[]): { result: ScanResult; stdout: string; stderr:
   const out = join(dir, 'r.json');
   const run = runCli(['scan', ...args, '--out', out, '--quiet'], dir);
   assert.equal(run.status, 0, `margin scan failed: ${run.stderr}`);
-  return { result: JSON.parse(readFileSync(out, 'utf8')) as ScanResult, stdout: run.stdout, stderr: run.stderr, dir };
+  return {
+    result: JSON.parse(readFileSync(out, 'utf8')) as ScanResult,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    dir,
+  };
 }
 
 describe('margin scan --task labels (CLI)', function () {
@@ -30,12 +35,23 @@ describe('margin scan --task labels (CLI)', function () {
     const top = result.samples.slice(0, Math.ceil(0.1 * result.samples.length));
     const found = top.filter((sample) => flipped.has(sample.id)).length;
     const recall = found / flipped.size;
-    console.log(`      recall of flipped labels in the top 10%: ${found}/${flipped.size} = ${recall.toFixed(3)}`);
+    console.log(
+      `      recall of flipped labels in the top 10%: ${found}/${flipped.size} = ${recall.toFixed(3)}`,
+    );
     assert.ok(recall >= 0.8, `recall@10% = ${recall}`);
   });
 
   it('writes the DESIGN.md result shape: sorted by rank, one entry per sample, scores descending', () => {
-    const { result } = scanJson(['--task', 'labels', '--data', join(fmnist, 'noisy'), '--model', model, '--k', '15']);
+    const { result } = scanJson([
+      '--task',
+      'labels',
+      '--data',
+      join(fmnist, 'noisy'),
+      '--model',
+      model,
+      '--k',
+      '15',
+    ]);
     assert.equal(result.task, 'labels');
     assert.equal(result.params.k, 15);
     const indices = new Set(result.samples.map((sample) => sample.index));
@@ -56,7 +72,10 @@ describe('margin scan --task labels (CLI)', function () {
     const lines = readFileSync(join(fmnist, 'manifest.csv'), 'utf8').trim().split('\n');
     const blanked = lines.map((line, i) => (i > 0 && i % 5 === 0 ? line.replace(/,[^,]*$/, ',') : line));
     const manifest = join(dir, 'partial.csv');
-    writeFileSync(manifest, blanked.map((line) => line.replace(/^noisy\//, `${join(fmnist, 'noisy')}/`)).join('\n') + '\n');
+    writeFileSync(
+      manifest,
+      blanked.map((line) => line.replace(/^noisy\//, `${join(fmnist, 'noisy')}/`)).join('\n') + '\n',
+    );
     const out = join(dir, 'r.json');
     const run = runCli(['scan', '--data', manifest, '--model', model, '--k', '10', '--out', out], dir);
     assert.equal(run.status, 0, run.stderr);
@@ -64,7 +83,9 @@ describe('margin scan --task labels (CLI)', function () {
     const unlabelled = Math.floor((lines.length - 1) / 5);
     assert.equal(result.samples.length, lines.length - 1 - unlabelled);
     assert.ok(result.samples.every((sample) => typeof sample.label === 'string'));
-    assert.deepEqual(result.notices, [`${unlabelled} unlabelled samples were not ranked (they still count as neighbours)`]);
+    assert.deepEqual(result.notices, [
+      `${unlabelled} unlabelled samples were not ranked (they still count as neighbours)`,
+    ]);
     assert.match(run.stderr, new RegExp(`note: ${unlabelled} unlabelled samples were not ranked`));
   });
 
@@ -73,14 +94,27 @@ describe('margin scan --task labels (CLI)', function () {
     const truth = new Map(readCsv(join(fmnist, 'noisy-truth.csv')).map((row) => [row.id, row]));
     const flippedTop = result.samples.slice(0, 100).filter((sample) => truth.get(sample.id)?.flipped === '1');
     const right = flippedTop.filter((sample) => sample.suggested === truth.get(sample.id)!.true_label).length;
-    console.log(`      suggested = true label for ${right}/${flippedTop.length} flipped samples in the top 100`);
+    console.log(
+      `      suggested = true label for ${right}/${flippedTop.length} flipped samples in the top 100`,
+    );
     assert.ok(right / flippedTop.length >= 0.7, `${right}/${flippedTop.length}`);
   });
 
   it('writes CSV when asked, with the same ranking as the JSON', () => {
     const dir = freshDir();
     const run = runCli(
-      ['scan', '--data', join(fmnist, 'noisy'), '--model', model, '--out', 'r.json', '--out', 'r.csv', '--quiet'],
+      [
+        'scan',
+        '--data',
+        join(fmnist, 'noisy'),
+        '--model',
+        model,
+        '--out',
+        'r.json',
+        '--out',
+        'r.csv',
+        '--quiet',
+      ],
       dir,
     );
     assert.equal(run.status, 0, run.stderr);
@@ -90,7 +124,16 @@ describe('margin scan --task labels (CLI)', function () {
       csv.map((row) => row.id),
       json.samples.map((sample) => sample.id),
     );
-    assert.deepEqual(Object.keys(csv[0]), ['rank', 'index', 'id', 'path', 'label', 'suggested', 'predicted', 'score']);
+    assert.deepEqual(Object.keys(csv[0]), [
+      'rank',
+      'index',
+      'id',
+      'path',
+      'label',
+      'suggested',
+      'predicted',
+      'score',
+    ]);
     assert.equal(Number(csv[0].score), json.samples[0].score);
   });
 
@@ -122,10 +165,17 @@ describe('margin scan --task labels (CLI)', function () {
   });
 
   it('reads an IDX pair and names integer labels with the model sidecar', () => {
-    const { result } = scanJson(['--data', join(fmnist, 'idx', 't10k-images-idx3-ubyte.gz'), '--model', model]);
+    const { result } = scanJson([
+      '--data',
+      join(fmnist, 'idx', 't10k-images-idx3-ubyte.gz'),
+      '--model',
+      model,
+    ]);
     assert.equal(result.dataset.kind, 'idx');
     assert.equal(result.samples.length, 300);
-    const sidecar = JSON.parse(readFileSync(join(fmnist, 'model.margin.json'), 'utf8')) as { labels: string[] };
+    const sidecar = JSON.parse(readFileSync(join(fmnist, 'model.margin.json'), 'utf8')) as {
+      labels: string[];
+    };
     assert.ok(result.samples.every((sample) => sidecar.labels.includes(sample.label as string)));
     assert.deepEqual(result.dataset.labelNames, sidecar.labels);
   });
@@ -147,7 +197,9 @@ describe('margin scan --task labels (CLI)', function () {
       '--k',
       '10',
     ]);
-    const labels = readFileSync(join(fmnist, 'npy', 'labels.txt'), 'utf8').trim().split('\n');
+    const labels = readFileSync(join(fmnist, 'npy', 'labels.txt'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(result.samples.length, 200);
     for (const sample of result.samples) assert.equal(sample.label, labels[sample.index]);
   });

@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { IPCMessageReader, IPCMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  IPCMessageReader,
+  IPCMessageWriter,
+  createMessageConnection,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { cancelRequest, progressNotification, scanRequest } from '../../src/protocol/engineRpc';
 import { ENGINE_ERRORS, type ProgressParams, type ScanParams } from '../../src/protocol/engine';
 import { fixtures, freshDir, repoRoot } from './helpers';
@@ -43,12 +48,15 @@ describe('engine process (JSON-RPC over IPC)', function () {
 
   it('answers a corrupt model with an input error naming the file, and keeps serving', async () => {
     const corrupt = join(fixtures, 'bad', 'corrupt.onnx');
-    await assert.rejects(connection.sendRequest(scanRequest, { jobId: 'bad', params: params({ model: corrupt }) }), (error: any) => {
-      assert.equal(error.code, ENGINE_ERRORS.input);
-      assert.equal(error.data.file, corrupt);
-      assert.ok(error.data.problem.length > 0);
-      return true;
-    });
+    await assert.rejects(
+      connection.sendRequest(scanRequest, { jobId: 'bad', params: params({ model: corrupt }) }),
+      (error: any) => {
+        assert.equal(error.code, ENGINE_ERRORS.input);
+        assert.equal(error.data.file, corrupt);
+        assert.ok(error.data.problem.length > 0);
+        return true;
+      },
+    );
     const result = await connection.sendRequest(scanRequest, { jobId: 'good', params: params({}) });
     assert.equal(result.samples.length, 1000);
     assert.equal(engine.exitCode, null, 'the engine is still running');
@@ -67,7 +75,10 @@ describe('engine process (JSON-RPC over IPC)', function () {
   });
 
   it('cancels a running job', async () => {
-    const job = connection.sendRequest(scanRequest, { jobId: 'slow', params: params({ noCache: true, batchSize: 8 }) });
+    const job = connection.sendRequest(scanRequest, {
+      jobId: 'slow',
+      params: params({ noCache: true, batchSize: 8 }),
+    });
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(await connection.sendRequest(cancelRequest, { jobId: 'slow' }), true);
     await assert.rejects(job, (error: any) => error.code === ENGINE_ERRORS.cancelled);

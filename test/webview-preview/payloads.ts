@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { DatasetSummary, ResultColumn } from '../../src/protocol/engine';
 import type { ResultRow, ResultsPayload } from '../../src/protocol/webview';
 import { FMNIST_LABELS } from '../support/fmnist';
-import { seededUniform } from '../unit/core/random';
+import { seededUniform } from '../../src/core/random';
 
 export const ORIGIN = 'https://webview.test';
 export const IMAGES = join(__dirname, '../fixtures/fmnist/noisy');
@@ -19,7 +19,6 @@ interface Image {
   id: string;
   label: string;
 }
-
 
 function images(): Image[] {
   return FMNIST_LABELS.flatMap((label) =>

@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auroc } from '../../../src/core/metrics';
 import { fitLogisticRegression, logisticDecision } from '../../../src/core/logisticRegression';
-import { sampleWithoutReplacement } from '../../../src/core/adversarial/seeded';
+import { sampleWithoutReplacement } from '../../../src/core/random';
 import { npyToFloat32, readNpy } from '../../../src/data/npy';
 import type { JobContext } from '../../../src/engine/context';
 import { runScan } from '../../../src/engine/scan';

@@ -16,7 +16,7 @@ import { silentContext } from '../../../src/engine/context';
 import { resolveParams } from '../../../src/engine/scan';
 import { boundaryTask } from '../../../src/engine/tasks/boundary';
 import { scoreBoundary } from '../../../src/engine/tasks/boundary/rankBoundarySamples';
-import { ortCrossKnn } from '../../../src/engine/tasks/boundary/ortCrossKnn';
+import { ortCrossKnn } from '../../../src/model/ortCrossKnn';
 import { labelledReference } from '../../../src/engine/tasks/boundary/classes';
 import type { TaskDataset } from '../../../src/engine/tasks/types';
 import { loadModelConfig, openModel, ortKnn } from '../../../src/model';

@@ -4,7 +4,7 @@ import type { KnnResult } from '../types';
 import { diverseOrder } from './diverseOrder';
 import type { AcquisitionOrder } from './lazyGreedy';
 import { unlabelledNodes } from './nodes';
-import { seededUniform } from './random';
+import { seededUniform } from '../random';
 
 /** The unlabelled nodes in a seeded random order (Fisher–Yates); value = 0. */
 export function randomOrder(labels: Int32Array, seed: number): AcquisitionOrder {

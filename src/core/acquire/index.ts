@@ -11,4 +11,4 @@ export { degreeOrder, knnDensity, orderByScore, randomOrder, uncertaintyDensityO
 export { marginAcquisitionOrder } from './marginAcquisition';
 export type { MarginAcquisition, MarginAcquisitionOptions } from './marginAcquisition';
 export { unlabelledNodes } from './nodes';
-export { seededUniform } from './random';
+export { seededUniform } from '../random';

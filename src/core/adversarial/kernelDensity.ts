@@ -1,6 +1,6 @@
 import { createCheckpoint } from '../cooperative';
 import type { ComputeOptions, DenseMatrix } from '../types';
-import { sampleWithoutReplacement, seededUniform } from './seeded';
+import { sampleWithoutReplacement, seededUniform } from '../random';
 
 /** MMD-global's constant term is exact for references up to this size. */
 export const EXACT_CONSTANT_ROWS = 4000;

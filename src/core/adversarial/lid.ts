@@ -1,6 +1,6 @@
 import { createCheckpoint } from '../cooperative';
 import type { ComputeOptions, DenseMatrix } from '../types';
-import { sampleWithoutReplacement, seededUniform } from './seeded';
+import { sampleWithoutReplacement, seededUniform } from '../random';
 
 /**
  * Local intrinsic dimensionality (Ma et al., ICLR 2018), the maximum-likelihood

@@ -1,3 +1,4 @@
+import { softmaxRows } from '../softmax';
 /**
  * Feature squeezing (Xu, Evans, Qi, NDSS 2018): the squeezers act on images in
  * unit pixel space ([0, 1], 1 = 255), one image after another. An image is
@@ -82,20 +83,6 @@ function reflect(index: number, length: number): number {
 
 function clamp01(value: number): number {
   return value < 0 ? 0 : value > 1 ? 1 : value;
-}
-
-/** Softmax of each row of logits (rows × classes), in float64. */
-export function softmaxRows(logits: ArrayLike<number>, classes: number): Float64Array {
-  const rows = logits.length / classes;
-  const out = new Float64Array(logits.length);
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    for (let j = 0; j < classes; j++) max = Math.max(max, logits[r * classes + j]);
-    let sum = 0;
-    for (let j = 0; j < classes; j++) sum += out[r * classes + j] = Math.exp(logits[r * classes + j] - max);
-    for (let j = 0; j < classes; j++) out[r * classes + j] /= sum;
-  }
-  return out;
 }
 
 /** ‖softmax(a_r) − softmax(b_r)‖₁ per row: Xu et al.'s squeezing score. */

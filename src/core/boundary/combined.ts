@@ -1,6 +1,6 @@
 import { auroc } from '../metrics';
-import { fitLogistic, logisticDecision, type LogisticModel, type LogisticOptions } from './logistic';
-import { seededUniform, shuffledRange } from './seeded';
+import { fitLogisticRegression, logisticDecision, type LogisticModel } from '../logisticRegression';
+import { seededUniform, shuffledRange } from '../random';
 
 /**
  * The `combined` boundary scorer's maths: a logistic regression that predicts
@@ -43,7 +43,9 @@ export interface CombinationChoice {
   reason?: string;
 }
 
-export interface CombinationOptions extends LogisticOptions {
+export interface CombinationOptions {
+  /** The logistic regression's inverse penalty, as scikit-learn's C; default 1. */
+  c?: number;
   /** Cross-validation folds; default 5. */
   folds?: number;
   seed?: number;
@@ -80,12 +82,18 @@ export function chooseCombination(
   for (let f = 0; f < folds; f++) {
     const train = rowsWhere(fold, (value) => value !== f);
     const test = rowsWhere(fold, (value) => value === f);
-    const model = fitLogistic(pick(features, train, d), pick(mistakes, train, 1) as Uint8Array, d, options);
-    const decision = logisticDecision(model, pick(features, test, d), d);
+    const model = fitLogisticRegression(
+      pick(features, train, d),
+      train.length,
+      d,
+      pick(mistakes, train, 1),
+      options,
+    );
+    const decision = logisticDecision(model, pick(features, test, d), test.length);
     test.forEach((row, t) => (outOfFold[row] = decision[t]));
   }
   const crossValidatedAuroc = auroc(outOfFold, isMistake);
-  const model = fitLogistic(features, mistakes, d, options);
+  const model = fitLogisticRegression(features, rows, d, mistakes, options);
   const useCombination = crossValidatedAuroc > baselineAuroc;
   return {
     model,

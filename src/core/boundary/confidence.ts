@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
 import type { DenseMatrix } from '../types';
+import { softmaxRows as softmax } from '../softmax';
 
 /**
  * What the model itself says about each sample, from its logits: class
@@ -7,19 +8,10 @@ import type { DenseMatrix } from '../types';
  * "higher = more deserving of review", like every score of a scan.
  */
 
-/** Row-wise softmax in float64, shifted by the row maximum so large logits cannot overflow. */
+/** Row-wise softmax in float64 of a logits matrix. */
 export function softmaxRows(logits: DenseMatrix): Float64Array {
   checkLogits(logits);
-  const { rows, dim, data } = logits;
-  const p = new Float64Array(rows * dim);
-  for (let i = 0; i < rows; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < dim; c++) max = Math.max(max, data[i * dim + c]);
-    let sum = 0;
-    for (let c = 0; c < dim; c++) sum += p[i * dim + c] = Math.exp(data[i * dim + c] - max);
-    for (let c = 0; c < dim; c++) p[i * dim + c] /= sum;
-  }
-  return p;
+  return softmax(logits.data, logits.dim);
 }
 
 export interface TopTwo {

@@ -13,9 +13,7 @@ export {
 } from './trustScore';
 export type { TrustScoreOptions, TrustScoreResult } from './trustScore';
 export { referenceAgreement } from './referenceEvidence';
-export { fitLogistic, logisticDecision } from './logistic';
-export type { LogisticModel, LogisticOptions } from './logistic';
 export { boundaryFeatures, chooseCombination, stratifiedFolds } from './combined';
 export type { CombinationChoice, CombinationOptions } from './combined';
 export { linearisedBoundaryCloseness } from './linearisedDistance';
-export { sampleRows, seededUniform, shuffledRange } from './seeded';
+export { sampleRows, seededUniform, shuffledRange } from '../random';

@@ -13,4 +13,4 @@ export { mmdCriticCriticisms, mmdCriticPrototypes, mmdWitness } from './mmdCriti
 export type { MmdCriticismOptions, MmdCriticOptions } from './mmdCritic';
 export { blockGraph, interleave, rowsByCode, subsetRows } from './groups';
 export { MaxTree } from './maxTree';
-export { seededNormal, seededUniform } from './random';
+export { seededNormal, seededUniform } from '../random';

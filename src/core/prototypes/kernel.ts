@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors';
 import type { DenseMatrix } from '../types';
-import { seededUniform } from './random';
+import { seededUniform } from '../random';
 
 /** Pairs sampled for the median heuristic when there are more pairs than this. */
 const MEDIAN_PAIRS = 20_000;

@@ -10,7 +10,7 @@
 import { createCheckpoint } from '../cooperative';
 import type { ComputeOptions, DenseMatrix } from '../types';
 import { squaredDistance } from './kernel';
-import { seededNormal } from './random';
+import { seededNormal } from '../random';
 
 /** Rows up to which the exact O(n²·d) sums are used by `auto` (about 2·10⁹ multiply-adds at d = 64). */
 export const EXACT_KERNEL_SUMS_LIMIT = 8192;

@@ -11,7 +11,13 @@ import { labelsTask } from './labels';
 import { prototypesTask } from './prototypes';
 import type { TaskDefinition } from './types';
 
-const TASKS: readonly TaskDefinition[] = [labelsTask, boundaryTask, adversarialTask, prototypesTask, acquireTask];
+const TASKS: readonly TaskDefinition[] = [
+  labelsTask,
+  boundaryTask,
+  adversarialTask,
+  prototypesTask,
+  acquireTask,
+];
 
 /** Task names in the order the help lists them. */
 export function taskNames(): string[] {
@@ -29,7 +35,10 @@ export function resolveScorer(task: TaskDefinition, requested: string | undefine
   if (requested === undefined || requested === 'auto') return task.defaultScorer;
   if (task.scorers.some((scorer) => scorer.name === requested)) return requested;
   const names = task.scorers.map((scorer) => scorer.name).join(', ');
-  throw new ParameterError('scorer', `the ${task.name} task's scorers are ${names} (or auto), got "${requested}"`);
+  throw new ParameterError(
+    'scorer',
+    `the ${task.name} task's scorers are ${names} (or auto), got "${requested}"`,
+  );
 }
 
 export type { TaskDefinition } from './types';

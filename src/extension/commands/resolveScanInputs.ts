@@ -23,7 +23,8 @@ export interface ScanInputs {
 
 const REFERENCE_QUESTION: DatasetQuestion = {
   title: 'MARGIN: which clean reference set?',
-  placeHolder: 'Pick a clean, labelled dataset to compare with (set margin.referencePath to skip this question)',
+  placeHolder:
+    'Pick a clean, labelled dataset to compare with (set margin.referencePath to skip this question)',
   takeSingle: false,
 };
 
@@ -60,7 +61,8 @@ export async function resolveScanInputs(
 
   let reference: string | undefined;
   if (referenceUse !== 'none') {
-    reference = given(args.reference, 'reference set') ?? given(settings.referencePath, 'margin.referencePath');
+    reference =
+      given(args.reference, 'reference set') ?? given(settings.referencePath, 'margin.referencePath');
     if (!reference && referenceUse === 'required') {
       const others = (await datasetCandidates()).filter((candidate) => candidate.path !== data);
       reference = await pickDataset(others, REFERENCE_QUESTION);
@@ -70,17 +72,27 @@ export async function resolveScanInputs(
 
   let model = given(args.model, 'model') ?? given(settings.modelPath, 'margin.modelPath');
   if (!model) {
-    const picked = await pickModel(await withSearchProgress('MARGIN: looking for ONNX models', findModelCandidates));
+    const picked = await pickModel(
+      await withSearchProgress('MARGIN: looking for ONNX models', findModelCandidates),
+    );
     if (picked === undefined) return undefined;
     if (picked === null)
-      log.info('no ONNX model chosen: the graph is built on raw pixels or features (set margin.modelPath to use one)');
+      log.info(
+        'no ONNX model chosen: the graph is built on raw pixels or features (set margin.modelPath to use one)',
+      );
     model = picked ?? undefined;
   }
 
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(data))?.uri.fsPath ?? root ?? fallbackCacheRoot;
+  const folder =
+    vscode.workspace.getWorkspaceFolder(vscode.Uri.file(data))?.uri.fsPath ?? root ?? fallbackCacheRoot;
   return { data, reference, model, cacheRoot: folder, settings };
 }
 
-function withSearchProgress<T>(title: string, search: (token: vscode.CancellationToken) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, (_progress, token) => search(token));
+function withSearchProgress<T>(
+  title: string,
+  search: (token: vscode.CancellationToken) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, (_progress, token) =>
+    search(token),
+  );
 }

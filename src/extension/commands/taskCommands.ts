@@ -21,7 +21,12 @@ export interface TaskCommand {
 }
 
 export const TASK_COMMANDS: readonly TaskCommand[] = [
-  { command: 'margin.findLabelIssues', task: 'labels', progress: 'MARGIN: finding label issues', reference: 'none' },
+  {
+    command: 'margin.findLabelIssues',
+    task: 'labels',
+    progress: 'MARGIN: finding label issues',
+    reference: 'none',
+  },
   {
     command: 'margin.findBoundarySamples',
     task: 'boundary',

@@ -10,8 +10,8 @@
  * sign(∂L/∂x) and every step, projection and [0, 1] clip is done on x with
  * per-element bounds, without a round trip through u.
  */
-import { seededUniform } from '../../core/adversarial/seeded';
-import { softmaxRows } from '../../core/adversarial/squeeze';
+import { seededUniform } from '../../core/random';
+import { softmaxRows } from '../../core/softmax';
 import { throwIfAborted } from '../../core/errors';
 import type { ComputeOptions } from '../../core/types';
 import type { GradientModel } from '../autodiff/types';

@@ -25,7 +25,8 @@ export function checkExplainInput(model: ForwardModel, input: ExplainInput, meth
   }
   const { target } = input;
   if (!Number.isInteger(target) || target < 0 || target >= model.numClasses) {
-    throw new ParameterError('target',
+    throw new ParameterError(
+      'target',
       `class ${target} does not exist: the model has classes 0 to ${model.numClasses - 1}`,
     );
   }

@@ -177,7 +177,8 @@ function baselineFill(x: Float32Array, layout: SpatialLayout, baseline: string):
     }
     return fill;
   }
-  throw new ParameterError('baseline',
+  throw new ParameterError(
+    'baseline',
     `occlusion fills patches with zeros or the input's mean; "${baseline}" is not one of them`,
   );
 }

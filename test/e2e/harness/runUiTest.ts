@@ -54,7 +54,12 @@ async function runFromPalette(page: Page, title: string, timeoutMs = 90_000): Pr
  * match. Resolves without doing anything if no such pick shows up in `timeoutMs`
  * (a command that found only one candidate does not ask).
  */
-async function answerQuickPick(page: Page, title: string, choice: string, timeoutMs = 30_000): Promise<boolean> {
+async function answerQuickPick(
+  page: Page,
+  title: string,
+  choice: string,
+  timeoutMs = 30_000,
+): Promise<boolean> {
   const widget = page.locator('.quick-input-widget', { hasText: title });
   try {
     await widget.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -126,7 +131,14 @@ function uiScans(workspace: string): UiScan[] {
       palette: 'MARGIN: Find Label Issues',
       tab: 'MARGIN: Label issues',
       picks: [dataPick('images')],
-      cli: ['--task', 'labels', '--data', join(workspace, 'images'), '--model', join(workspace, 'model.onnx')],
+      cli: [
+        '--task',
+        'labels',
+        '--data',
+        join(workspace, 'images'),
+        '--model',
+        join(workspace, 'model.onnx'),
+      ],
       views: [],
     },
     {
@@ -163,7 +175,9 @@ function uiScans(workspace: string): UiScan[] {
 /** What a row's cells read: rank, thumbnail (no text), sample, the task's columns, score. */
 function expectedCells(result: ScanResult, position: number): string[] {
   const sample = result.samples[position];
-  const columns = result.columns.filter((column) => result.samples.some((other) => other[column.key] !== undefined));
+  const columns = result.columns.filter((column) =>
+    result.samples.some((other) => other[column.key] !== undefined),
+  );
   return [
     String(sample.rank),
     '',
@@ -173,7 +187,11 @@ function expectedCells(result: ScanResult, position: number): string[] {
   ];
 }
 
-const slug = (tab: string) => tab.replace(/^MARGIN: /, '').toLowerCase().replace(/[^a-z]+/g, '-');
+const slug = (tab: string) =>
+  tab
+    .replace(/^MARGIN: /, '')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '-');
 
 runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
   const session: Session = await openSession({ name: 'ui' });
@@ -199,35 +217,45 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
     });
 
     for (const scan of scans) {
-      const cli = await cliScanWith(join(repoRoot, 'dist/cli.js'), scan.cli, mkdtempSync(join(work.tmpDir, 'cli-')));
+      const cli = await cliScanWith(
+        join(repoRoot, 'dist/cli.js'),
+        scan.cli,
+        mkdtempSync(join(work.tmpDir, 'cli-')),
+      );
       await check(tally, `F1 → "${scan.palette}" opens its panel`, () => openPanel(scan));
 
-      await check(tally, `${scan.tab}: the first ${ROWS_COMPARED} rows are the CLI's, with thumbnails`, async () => {
-        for (let position = 0; position < Math.min(ROWS_COMPARED, cli.samples.length); position++) {
-          const row = rows.nth(position);
-          const cells = await row.locator('.cell').allInnerTexts();
-          assert.deepEqual(
-            cells.map((text) => text.trim()),
-            expectedCells(cli, position),
-            `row ${position + 1}`,
-          );
-          const loaded = await row
-            .locator('img')
-            .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth === 28);
-          assert.ok(loaded, `row ${position + 1}: the 28×28 thumbnail did not load`);
-        }
-        for (const selector of scan.views) {
-          await results.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
-        }
-        console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-dark`)}`);
-      });
+      await check(
+        tally,
+        `${scan.tab}: the first ${ROWS_COMPARED} rows are the CLI's, with thumbnails`,
+        async () => {
+          for (let position = 0; position < Math.min(ROWS_COMPARED, cli.samples.length); position++) {
+            const row = rows.nth(position);
+            const cells = await row.locator('.cell').allInnerTexts();
+            assert.deepEqual(
+              cells.map((text) => text.trim()),
+              expectedCells(cli, position),
+              `row ${position + 1}`,
+            );
+            const loaded = await row
+              .locator('img')
+              .evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth === 28);
+            assert.ok(loaded, `row ${position + 1}: the 28×28 thumbnail did not load`);
+          }
+          for (const selector of scan.views) {
+            await results.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
+          }
+          console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-dark`)}`);
+        },
+      );
 
       await check(tally, `${scan.tab}: a click on a row opens that sample in the editor`, async () => {
         const target = cli.samples[2];
         await rows.nth(2).click();
         // The sample opens beside the panel, in the group that then has focus.
         const activeTab = page.locator('.editor-group-container.active .tab.active');
-        await activeTab.filter({ hasText: basename(target.id) }).waitFor({ state: 'visible', timeout: 30_000 });
+        await activeTab
+          .filter({ hasText: basename(target.id) })
+          .waitFor({ state: 'visible', timeout: 30_000 });
         // File names are unique in this dataset (t10k-<index>.png and the attacks' names), so the name identifies the sample.
         assert.equal(await activeTab.getAttribute('data-resource-name'), basename(target.id));
         // VS Code's image preview (a webview of its own) shows the 28×28 sample.
@@ -236,15 +264,22 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
     }
     console.log(`    screenshot: ${await session.screenshot('sample-opened')}`);
 
-    await check(tally, 'in the light theme, every panel shows again (from the cache), for the screenshots', async () => {
-      await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
-      await page.locator('.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached', timeout: 30_000 });
-      for (const scan of scans) {
-        await openPanel(scan);
-        for (const selector of scan.views) await results.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
-        console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-light`)}`);
-      }
-    });
+    await check(
+      tally,
+      'in the light theme, every panel shows again (from the cache), for the screenshots',
+      async () => {
+        await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
+        await page
+          .locator('.monaco-workbench.vs:not(.vs-dark)')
+          .waitFor({ state: 'attached', timeout: 30_000 });
+        for (const scan of scans) {
+          await openPanel(scan);
+          for (const selector of scan.views)
+            await results.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
+          console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-light`)}`);
+        }
+      },
+    );
 
     await check(tally, '"MARGIN: Explain Prediction" says it is not available yet', async () => {
       await runFromPalette(page, 'MARGIN: Explain Prediction');

@@ -37,8 +37,12 @@ function assertSameRanking(ours: ScanResult, cli: ScanResult, rows = 50): void {
     const a = ours.samples[rank];
     const b = cli.samples[rank];
     assert.equal(a.id, b.id, `rank ${rank + 1}`);
-    for (const column of cli.columns) assert.equal(a[column.key], b[column.key], `rank ${rank + 1}, ${column.key}`);
-    assert.ok(Math.abs(a.score - b.score) <= 1e-9 * Math.max(1, Math.abs(b.score)), `score at rank ${rank + 1}`);
+    for (const column of cli.columns)
+      assert.equal(a[column.key], b[column.key], `rank ${rank + 1}, ${column.key}`);
+    assert.ok(
+      Math.abs(a.score - b.score) <= 1e-9 * Math.max(1, Math.abs(b.score)),
+      `score at rank ${rank + 1}`,
+    );
   }
 }
 
@@ -64,16 +68,29 @@ describe('MARGIN scan commands (in the extension host)', function () {
         payload.rows.slice(0, 10).map((row) => [row.rank, row.id]),
         both.cli.samples.slice(0, 10).map((sample) => [sample.rank, sample.id]),
       );
-      assert.ok(payload.rows.slice(0, 10).every((row) => row.openable && row.thumbnail), 'rows open files, with thumbnails');
+      assert.ok(
+        payload.rows.slice(0, 10).every((row) => row.openable && row.thumbnail),
+        'rows open files, with thumbnails',
+      );
     });
   }
 
   it('boundary: the samples the model gets wrong rank high (AUROC against the true labels)', async () => {
     const { ours } = results.get('boundary')!;
-    const truth = new Map(readCsv(exampleFile((await activatedApi()).extension, 'flipped.csv')).map((row) => [row.id, row.true_label]));
+    const truth = new Map(
+      readCsv(exampleFile((await activatedApi()).extension, 'flipped.csv')).map((row) => [
+        row.id,
+        row.true_label,
+      ]),
+    );
     const wrong = ours.samples.map((sample) => sample.predicted !== truth.get(sample.id));
-    const figure = auroc(ours.samples.map((sample) => sample.score), wrong);
-    console.log(`      AUROC of the score for the model's ${wrong.filter(Boolean).length} errors: ${figure.toFixed(3)}`);
+    const figure = auroc(
+      ours.samples.map((sample) => sample.score),
+      wrong,
+    );
+    console.log(
+      `      AUROC of the score for the model's ${wrong.filter(Boolean).length} errors: ${figure.toFixed(3)}`,
+    );
     assert.ok(figure >= 0.85, `AUROC ${figure}`);
   });
 
@@ -83,7 +100,10 @@ describe('MARGIN scan commands (in the extension host)', function () {
     const attacked = new Set(truth.filter((row) => row.kind !== 'clean').map((row) => row.path));
     const isAttacked = ours.samples.map((sample) => attacked.has(sample.id));
     assert.ok(isAttacked.some(Boolean) && !isAttacked.every(Boolean), 'both kinds are in the ranking');
-    const figure = auroc(ours.samples.map((sample) => sample.score), isAttacked);
+    const figure = auroc(
+      ours.samples.map((sample) => sample.score),
+      isAttacked,
+    );
     console.log(`      AUROC attacked vs clean: ${figure.toFixed(3)}`);
     assert.ok(figure >= 0.9, `AUROC ${figure}`);
     assert.ok(ours.distribution && ours.distribution.series.length === 2, 'a reference-vs-data distribution');

@@ -3,7 +3,7 @@ import { degrees, graphFromKnn } from '../../../src/core/csr';
 import { InputError } from '../../../src/core/errors';
 import { exactKnn } from '../../../src/core/knn';
 import type { KnnResult } from '../../../src/core/types';
-import { seededUniform } from './random';
+import { seededUniform } from '../../../src/core/random';
 
 /**
  * Four points on a line, x = [0, 1, 3, 7], k = 2. Distances:

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CancelledError, InputError } from '../../../src/core/errors';
 import { exactKnn } from '../../../src/core/knn';
 import type { DenseMatrix } from '../../../src/core/types';
-import { seededNormal, seededUniform } from './random';
+import { seededNormal, seededUniform } from '../../../src/core/random';
 
 /**
  * The naive reference: for every row, Σ_c (x_c − y_c)² against every other row

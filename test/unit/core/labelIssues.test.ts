@@ -4,7 +4,7 @@ import { InputError } from '../../../src/core/errors';
 import { exactKnn } from '../../../src/core/knn';
 import { labelDisagreement, neighbourMajority, rankByScore } from '../../../src/core/labelIssues';
 import { highPassInfluence } from '../../../src/core/margin';
-import { seededNormal } from './random';
+import { seededNormal } from '../../../src/core/random';
 
 /**
  * The same hand graph as in margin.test.ts: triangle 0–1–2, tail 2–3–4.

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { InputError } from '../../../src/core/errors';
-import { auroc, averagePrecision, precisionAtK, recallAtFraction, recallAtK } from '../../../src/core/metrics';
+import {
+  auroc,
+  averagePrecision,
+  precisionAtK,
+  recallAtFraction,
+  recallAtK,
+} from '../../../src/core/metrics';
 
 /**
  * Ranking [3, 0, 4, 1, 2] (sample 3 first), positives {0, 2}:
@@ -79,7 +85,7 @@ describe('core/metrics auroc', () => {
 
   it('agrees with a brute-force count over every pair on random scores with ties', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const scores = Array.from({ length: 200 }, () => Math.round(random() * 20) / 20);
     const labels = scores.map(() => random() < 0.3);
     let wins = 0;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CancelledError, InputError } from '../../../src/core/errors';
 import { gramReference, pca } from '../../../src/core/pca';
 import type { DenseMatrix, GramProduct } from '../../../src/core/types';
-import { seededNormal } from './random';
+import { seededNormal } from '../../../src/core/random';
 
 function close(actual: number, expected: number, tolerance: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: got ${actual}, expected ${expected}`);

@@ -67,7 +67,11 @@ describe('data/labelsFile: --labels', () => {
     await writeFile(file, npyBytes('<i8', [4], new Uint8Array(int64.buffer)));
     assert.deepEqual(await readLabelsFile(file), ['3', undefined, '0', undefined]);
     // A labels file with no label at all is refused, whatever its form.
-    await rejectsInput(readLabelsFile(await write('none.csv', 'id,label\n1,\n2,\n')), join(temp.dir, 'none.csv'), /holds no labels/);
+    await rejectsInput(
+      readLabelsFile(await write('none.csv', 'id,label\n1,\n2,\n')),
+      join(temp.dir, 'none.csv'),
+      /holds no labels/,
+    );
   });
 
   it('refuses a blank line among the labels, a missing file and an empty file', async () => {

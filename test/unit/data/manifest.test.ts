@@ -67,11 +67,7 @@ describe('data/manifest: the Fashion-MNIST manifests', () => {
     const t10k = t10kReference();
     for (const index of [0, 37, 99]) {
       const t10kIndex = Number(/t10k-(\d+)\.png$/.exec(csv.samples[index].id)![1]);
-      assertSameBytes(
-        (await csv.images!.read(index)).pixels,
-        t10k.image(t10kIndex),
-        csv.samples[index].id,
-      );
+      assertSameBytes((await csv.images!.read(index)).pixels, t10k.image(t10kIndex), csv.samples[index].id);
     }
   });
 

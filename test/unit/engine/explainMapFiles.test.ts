@@ -59,9 +59,16 @@ describe('explain map files', () => {
     // 5×4 pixels, enlarged by ceil(224 / 5) = 45 so the longer side reaches 224.
     assert.deepEqual([info.width, info.height, info.channels], [225, 180, 3]);
     const expected = overlayRgb(value.map, layout, value.background);
-    for (const [x, y] of [[0, 0], [4, 3], [2, 1]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [4, 3],
+      [2, 1],
+    ]) {
       const at = ((y * 45 + 22) * 225 + x * 45 + 22) * 3; // the middle of input pixel (x, y)'s square
-      assert.deepEqual(Array.from(data.subarray(at, at + 3)), Array.from(expected.subarray((y * 5 + x) * 3, (y * 5 + x + 1) * 3)));
+      assert.deepEqual(
+        Array.from(data.subarray(at, at + 3)),
+        Array.from(expected.subarray((y * 5 + x) * 3, (y * 5 + x + 1) * 3)),
+      );
     }
     const flat = new Float32Array(60);
     flat[3 * 5 + 4] = 1; // one hot pixel in channel 0 at (3, 4)

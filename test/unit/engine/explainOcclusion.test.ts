@@ -153,7 +153,8 @@ describe('occlusion', () => {
     const model = linearModel([1, 4, 4], [randomArray(16, 1)]);
     await assert.rejects(
       occlusion(model, { x: randomArray(16, 2), target: 0 }, { baseline: 'blur' }, {}),
-      (error: ParameterError) => error.parameter === 'baseline' && /"blur" is not one of them/.test(error.problem),
+      (error: ParameterError) =>
+        error.parameter === 'baseline' && /"blur" is not one of them/.test(error.problem),
     );
   });
 

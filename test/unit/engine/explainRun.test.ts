@@ -74,10 +74,7 @@ describe('runExplain', function () {
       () => resolveTarget('Boot', 10, LABELS, MODEL),
       expectInput('target', /"Boot" is not a class.*Ankle_boot/),
     );
-    assert.throws(
-      () => resolveTarget('Bag', 10, undefined, MODEL),
-      expectInput('target', /no class names/),
-    );
+    assert.throws(() => resolveTarget('Bag', 10, undefined, MODEL), expectInput('target', /no class names/));
   });
 
   it('refuses a .npy of another shape, naming the file and both shapes', async () => {

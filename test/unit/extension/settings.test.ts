@@ -6,19 +6,41 @@ function from(values: Partial<Record<keyof ScanSettings, unknown>>) {
 }
 
 describe('extension/settings', () => {
-  const defaults = { batchSize: 256, dataPath: '', modelPath: '', referencePath: '', prototypeCount: 50, labelBatchSize: 100 };
+  const defaults = {
+    batchSize: 256,
+    dataPath: '',
+    modelPath: '',
+    referencePath: '',
+    prototypeCount: 50,
+    labelBatchSize: 100,
+  };
 
-  it('uses the manifest defaults for unset settings; k unset (or null) means each task\'s own', () => {
+  it("uses the manifest defaults for unset settings; k unset (or null) means each task's own", () => {
     assert.deepEqual(from({}), { ok: true, settings: defaults });
     assert.deepEqual(from({ k: null }), { ok: true, settings: defaults });
   });
 
   it('trims paths and keeps valid numbers', () => {
     assert.deepEqual(
-      from({ k: 30, batchSize: 64, dataPath: ' data/images ', modelPath: 'm.onnx', referencePath: ' ref ', prototypeCount: 20 }),
+      from({
+        k: 30,
+        batchSize: 64,
+        dataPath: ' data/images ',
+        modelPath: 'm.onnx',
+        referencePath: ' ref ',
+        prototypeCount: 20,
+      }),
       {
         ok: true,
-        settings: { ...defaults, k: 30, batchSize: 64, dataPath: 'data/images', modelPath: 'm.onnx', referencePath: 'ref', prototypeCount: 20 },
+        settings: {
+          ...defaults,
+          k: 30,
+          batchSize: 64,
+          dataPath: 'data/images',
+          modelPath: 'm.onnx',
+          referencePath: 'ref',
+          prototypeCount: 20,
+        },
       },
     );
   });

@@ -12,7 +12,10 @@ const eslint = new ESLint({ cwd: repo });
 async function boundaryErrors(file: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(source, { filePath: join(repo, file) });
   return result.messages
-    .filter((message) => message.ruleId === 'import-x/no-restricted-paths' || message.ruleId === 'no-restricted-imports')
+    .filter(
+      (message) =>
+        message.ruleId === 'import-x/no-restricted-paths' || message.ruleId === 'no-restricted-imports',
+    )
     .map((message) => message.message);
 }
 
@@ -46,7 +49,12 @@ describe('lint: folder boundaries (DESIGN.md §2)', function () {
 
   it('lets the webview import the protocol only', async () => {
     assert.equal(
-      (await boundaryErrors('webview/results/probe.ts', "import { ortKnn } from '../../src/model';\nexport const x = ortKnn;\n")).length,
+      (
+        await boundaryErrors(
+          'webview/results/probe.ts',
+          "import { ortKnn } from '../../src/model';\nexport const x = ortKnn;\n",
+        )
+      ).length,
       1,
     );
     assert.deepEqual(
@@ -59,10 +67,25 @@ describe('lint: folder boundaries (DESIGN.md §2)', function () {
   });
 
   it('allows what the design allows: engine → model, cli → engine, extension → protocol', async () => {
-    assert.deepEqual(await boundaryErrors('src/engine/tasks/probe.ts', "import { ortKnn } from '../../model';\nexport const x = ortKnn;\n"), []);
-    assert.deepEqual(await boundaryErrors('src/cli/probe.ts', "import { runScan } from '../engine/scan';\nexport const x = runScan;\n"), []);
     assert.deepEqual(
-      await boundaryErrors('src/extension/probe.ts', "import { ENGINE_ERRORS } from '../protocol/engine';\nexport const x = ENGINE_ERRORS;\n"),
+      await boundaryErrors(
+        'src/engine/tasks/probe.ts',
+        "import { ortKnn } from '../../model';\nexport const x = ortKnn;\n",
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await boundaryErrors(
+        'src/cli/probe.ts',
+        "import { runScan } from '../engine/scan';\nexport const x = runScan;\n",
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await boundaryErrors(
+        'src/extension/probe.ts',
+        "import { ENGINE_ERRORS } from '../protocol/engine';\nexport const x = ENGINE_ERRORS;\n",
+      ),
       [],
     );
   });

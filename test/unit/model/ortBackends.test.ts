@@ -8,7 +8,7 @@ import { exactKnn } from '../../../src/core/knn';
 import { gramReference } from '../../../src/core/pca';
 import type { DenseMatrix, KnnResult } from '../../../src/core/types';
 import { ortGram, ortKnn } from '../../../src/model';
-import { seededNormal } from '../core/random';
+import { seededNormal } from '../../../src/core/random';
 import { FMNIST, readFloat32 } from './helpers';
 
 function randomMatrix(rows: number, dim: number, seed: number, offset = 0): DenseMatrix {
@@ -57,7 +57,9 @@ describe('model/ortKnn (onnxruntime MatMul + TopK) vs core exactKnn', () => {
 
   it('rejects k ≥ n and non-finite values like the reference', async () => {
     await assert.rejects(ortKnn(randomMatrix(5, 2, 1), 5), { name: 'InputError' });
-    await assert.rejects(ortKnn({ rows: 3, dim: 1, data: Float32Array.from([0, NaN, 1]) }, 1), { name: 'InputError' });
+    await assert.rejects(ortKnn({ rows: 3, dim: 1, data: Float32Array.from([0, NaN, 1]) }, 1), {
+      name: 'InputError',
+    });
   });
 
   it('reports progress up to n and stops when cancelled', async () => {

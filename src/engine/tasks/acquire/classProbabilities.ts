@@ -1,6 +1,7 @@
 import type { DenseMatrix } from '../../../core/types';
 import type { LabelSpace } from '../labelSpace';
 import type { ClassProbabilities } from './scorers';
+import { softmaxRows as softmax } from '../../../core/softmax';
 
 /**
  * The model's softmax, for the class-aware facility location, when its classes
@@ -27,15 +28,7 @@ export function modelClassProbabilities(
   };
 }
 
-/** Row-wise softmax in float64, shifted by the row maximum so that large logits do not overflow. */
-export function softmaxRows({ rows, dim, data }: DenseMatrix): Float64Array {
-  const out = new Float64Array(rows * dim);
-  for (let i = 0; i < rows; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < dim; c++) max = Math.max(max, data[i * dim + c]);
-    let sum = 0;
-    for (let c = 0; c < dim; c++) sum += out[i * dim + c] = Math.exp(data[i * dim + c] - max);
-    for (let c = 0; c < dim; c++) out[i * dim + c] /= sum;
-  }
-  return out;
+/** Row-wise softmax in float64 of a logits matrix. */
+export function softmaxRows({ dim, data }: DenseMatrix): Float64Array {
+  return softmax(data, dim);
 }

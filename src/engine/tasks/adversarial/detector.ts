@@ -13,7 +13,7 @@
 import { graphFromKnn } from '../../../core/csr';
 import { InputError } from '../../../core/errors';
 import { fitTiedGaussians, type TiedGaussians } from '../../../core/adversarial/mahalanobis';
-import { sampleWithoutReplacement, seededUniform } from '../../../core/adversarial/seeded';
+import { sampleWithoutReplacement, seededUniform } from '../../../core/random';
 import { logisticDecision } from '../../../core/logisticRegression';
 import { highPassInfluence } from '../../../core/margin';
 import type { DenseMatrix } from '../../../core/types';

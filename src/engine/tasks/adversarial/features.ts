@@ -20,7 +20,7 @@ import {
   mahalanobisScores,
   type TiedGaussians,
 } from '../../../core/adversarial/mahalanobis';
-import { softmaxRows } from '../../../core/adversarial/squeeze';
+import { softmaxRows } from '../../../core/softmax';
 import type { ComputeOptions, DenseMatrix } from '../../../core/types';
 import type { Probe } from './probe';
 

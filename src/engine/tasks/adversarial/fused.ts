@@ -9,7 +9,7 @@
  * sees a sample scored against itself.
  */
 import { InputError } from '../../../core/errors';
-import { sampleWithoutReplacement, seededUniform } from '../../../core/adversarial/seeded';
+import { sampleWithoutReplacement, seededUniform } from '../../../core/random';
 import { fitLogisticRegression, type LogisticModel } from '../../../core/logisticRegression';
 import { fgsm, pgd } from '../../../model/adversarial';
 import { stageOptions, type JobContext } from '../../context';

@@ -3,7 +3,6 @@ import {
   chooseCombination,
   densityFilter,
   leastConfidenceScores,
-  logisticDecision,
   referenceAgreement,
   sampleRows,
   softmaxRows,
@@ -13,11 +12,12 @@ import {
   type TrustScoreResult,
 } from '../../../core/boundary';
 import { InputError } from '../../../core/errors';
+import { logisticDecision } from '../../../core/logisticRegression';
 import type { DenseMatrix } from '../../../core/types';
 import { ortKnn } from '../../../model';
 import { stageOptions, type JobContext } from '../../context';
 import type { LabelledReference } from './classes';
-import { ortCrossKnn } from './ortCrossKnn';
+import { ortCrossKnn } from '../../../model';
 
 /** Neighbourhood sizes of the reference-agreement features (capped by the reference's size). */
 export const AGREEMENT_KS = [10, 30, 100];
@@ -146,7 +146,11 @@ export async function combinedScorer(
     numClasses,
     context,
   );
-  const decision = logisticDecision(choice.model!, dataFeatures.features, dataFeatures.width);
+  const decision = logisticDecision(
+    choice.model!,
+    dataFeatures.features,
+    dataFeatures.features.length / dataFeatures.width,
+  );
   const scores = decision.map((z) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z))));
   return { scores, notices: missingClassNotices(dataFeatures.trust, predicted, names), metrics };
 }

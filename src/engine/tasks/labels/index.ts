@@ -14,7 +14,8 @@ export const labelsTask: TaskDefinition = {
   scorers: [
     {
       name: 'margin',
-      description: 'MARGIN high-pass |f − A f| of the share of neighbours whose label differs (Anirudh et al., case III)',
+      description:
+        'MARGIN high-pass |f − A f| of the share of neighbours whose label differs (Anirudh et al., case III)',
     },
   ],
   defaultScorer: 'margin',

@@ -22,21 +22,32 @@ export async function rankLabelIssues({ params, data }: TaskInput, context: JobC
   const given = Array.from(keptIndices, (index) => dataset.labels[index]);
   const space = encodeLabels(given, representation.classNames);
   if (space.known === 0) {
-    throw new InputError(dataset.source, 'has no labels; give them with --labels, or name the label column with --label-column');
+    throw new InputError(
+      dataset.source,
+      'has no labels; give them with --labels, or name the label column with --label-column',
+    );
   }
   if (points.rows <= params.k) {
-    throw new ParameterError('k', `k = ${params.k} needs more than ${params.k} readable samples; ${dataset.source} has ${points.rows}`);
+    throw new ParameterError(
+      'k',
+      `k = ${params.k} needs more than ${params.k} readable samples; ${dataset.source} has ${points.rows}`,
+    );
   }
 
   const knn = await ortKnn(points, params.k, stageOptions(context, 'building the kNN graph'));
   context.progress('filtering', 0, 1);
   const graph = graphFromKnn(knn);
   const disagreement = labelDisagreement(graph, space.codes);
-  const influence = highPassInfluence(graph, disagreement, { operator: params.operator, variant: params.variant });
+  const influence = highPassInfluence(graph, disagreement, {
+    operator: params.operator,
+    variant: params.variant,
+  });
   const suggestedCodes = neighbourMajority(graph, space.codes, space.names.length);
   context.progress('filtering', 1, 1);
 
-  const predicted = representation.logits ? predictedClass(representation.logits, representation.classNames) : undefined;
+  const predicted = representation.logits
+    ? predictedClass(representation.logits, representation.classNames)
+    : undefined;
   const samples: TaskSample[] = [];
   let disagreeing = 0;
   for (const row of rankByScore(influence)) {
@@ -55,7 +66,10 @@ export async function rankLabelIssues({ params, data }: TaskInput, context: JobC
   return {
     samples,
     labelNames: space.names,
-    notices: unlabelled > 0 ? [`${unlabelled} unlabelled samples were not ranked (they still count as neighbours)`] : [],
+    notices:
+      unlabelled > 0
+        ? [`${unlabelled} unlabelled samples were not ranked (they still count as neighbours)`]
+        : [],
     metrics: {
       samples: points.rows,
       edges: graph.indices.length / 2,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { facilityLocationOrder } from '../../../../src/core/acquire/facilityLocation';
 import type { CsrGraph } from '../../../../src/core/csr';
-import { seededUniform } from '../random';
+import { seededUniform } from '../../../../src/core/random';
 import { denseWeights, fromEdges, randomKnnGraph } from './graphs';
 
 /**

@@ -2,7 +2,7 @@
 import { graphFromKnn, type CsrGraph } from '../../../../src/core/csr';
 import { exactKnn } from '../../../../src/core/knn';
 import type { KnnResult } from '../../../../src/core/types';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 /**
  * Two triangles joined by one edge, and an isolated node:

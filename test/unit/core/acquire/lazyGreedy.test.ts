@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { lazyGreedy } from '../../../../src/core/acquire/lazyGreedy';
-import { seededUniform } from '../random';
+import { seededUniform } from '../../../../src/core/random';
 
 describe('core/acquire lazyGreedy', () => {
   it('equals the plain greedy on random weighted set-cover functions (submodular), ties to the smaller node', async () => {

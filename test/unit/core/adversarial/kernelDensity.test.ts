@@ -8,7 +8,7 @@ import {
   selectBandwidth,
 } from '../../../../src/core/adversarial/kernelDensity';
 import type { DenseMatrix } from '../../../../src/core/types';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 const k = (x: number[], y: number[], sigma: number) =>
   Math.exp(-x.reduce((s, v, d) => s + (v - y[d]) ** 2, 0) / (2 * sigma * sigma));

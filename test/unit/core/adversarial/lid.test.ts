@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { LID_CAP, lidFromDistances, lidScores } from '../../../../src/core/adversarial/lid';
 import type { DenseMatrix } from '../../../../src/core/types';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 describe('core/adversarial/lid', () => {
   it('the MLE by hand: distances 1, 2, 4 with k = 3 give 3 / log 8', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Matrix, solve } from 'ml-matrix';
 import { fitTiedGaussians, mahalanobisScores, RIDGE } from '../../../../src/core/adversarial/mahalanobis';
 import type { DenseMatrix } from '../../../../src/core/types';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 function randomMatrix(rows: number, dim: number, seed: number): DenseMatrix {
   const normal = seededNormal(seed);

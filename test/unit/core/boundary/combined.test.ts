@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import {
   boundaryFeatures,
   chooseCombination,
-  fitLogistic,
   linearisedBoundaryCloseness,
-  logisticDecision,
   referenceAgreement,
   sampleRows,
   stratifiedFolds,
 } from '../../../../src/core/boundary';
-import { seededNormal, seededUniform } from '../random';
+import { fitLogisticRegression, logisticDecision } from '../../../../src/core/logisticRegression';
+import { seededNormal, seededUniform } from '../../../../src/core/random';
 
 /** Made by fixtures/make-reference.py: scikit-learn LogisticRegression(C = 1) after StandardScaler. */
 const reference = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'reference.json'), 'utf8'))
@@ -25,24 +24,29 @@ const reference = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'reference
   testDecision: number[];
 };
 
-describe('core/boundary logistic regression', () => {
+describe('core/logisticRegression on the boundary reference (a second scikit-learn check)', () => {
   it('fits the coefficients scikit-learn fits (L2, C = 1, standardised features)', () => {
-    const model = fitLogistic(
+    const model = fitLogisticRegression(
       Float64Array.from(reference.features),
-      Uint8Array.from(reference.targets),
+      reference.targets.length,
       reference.dim,
+      Uint8Array.from(reference.targets),
     );
     reference.coefficients.forEach((expected, j) =>
       assert.ok(Math.abs(model.weights[j] - expected) < 1e-6, `w${j}: ${model.weights[j]} vs ${expected}`),
     );
     assert.ok(Math.abs(model.bias - reference.intercept) < 1e-6);
-    const decision = logisticDecision(model, Float64Array.from(reference.testFeatures), reference.dim);
+    const decision = logisticDecision(
+      model,
+      Float64Array.from(reference.testFeatures),
+      reference.testFeatures.length / reference.dim,
+    );
     reference.testDecision.forEach((expected, r) => assert.ok(Math.abs(decision[r] - expected) < 1e-6));
   });
 
   it('stays finite on separable data and on a constant feature', () => {
     const features = Float64Array.from([0, 1, 1, 1, 2, 1, 3, 1]);
-    const model = fitLogistic(features, Uint8Array.from([0, 0, 1, 1]), 2);
+    const model = fitLogisticRegression(features, 4, 2, Uint8Array.from([0, 0, 1, 1]));
     assert.ok([...model.weights, model.bias].every(Number.isFinite));
     assert.equal(model.scale[1], 1, 'a constant column is not divided by 0');
     assert.ok(model.weights[0] > 0);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { exactCrossKnn } from '../../../../src/core/boundary';
 import { InputError } from '../../../../src/core/errors';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 function randomMatrix(rows: number, dim: number, seed: number) {
   const normal = seededNormal(seed);

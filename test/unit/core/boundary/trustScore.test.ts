@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { densityFilter, percentile, trustScores } from '../../../../src/core/boundary';
 import { InputError } from '../../../../src/core/errors';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 /** Made by fixtures/make-reference.py (scikit-learn KDTree, numpy percentile); see that script. */
 const reference = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'reference.json'), 'utf8')).trust as {

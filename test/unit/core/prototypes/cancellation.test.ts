@@ -10,7 +10,7 @@ import {
   mmdNodeFunction,
   nearestPrototypes,
 } from '../../../../src/core/prototypes';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 /** Every long loop of the prototypes maths stops at its next checkpoint once the job is cancelled. */
 describe('core/prototypes cancellation and progress', () => {

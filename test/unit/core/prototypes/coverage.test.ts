@@ -3,7 +3,7 @@ import { graphFromKnn, type CsrGraph } from '../../../../src/core/csr';
 import { InputError } from '../../../../src/core/errors';
 import { exactKnn } from '../../../../src/core/knn';
 import { coverageObjective, greedyCoverage } from '../../../../src/core/prototypes';
-import { seededNormal, seededUniform } from '../random';
+import { seededNormal, seededUniform } from '../../../../src/core/random';
 
 async function randomGraph(n: number, k: number, seed: number): Promise<CsrGraph> {
   const normal = seededNormal(seed);

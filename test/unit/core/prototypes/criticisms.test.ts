@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CsrGraph } from '../../../../src/core/csr';
 import { nearestPrototypes, selectCriticisms } from '../../../../src/core/prototypes';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 describe('core/prototypes nearestPrototypes', () => {
   it('finds the nearest own-class and other-class prototype by brute force', async () => {

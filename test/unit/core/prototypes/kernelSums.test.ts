@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EXACT_KERNEL_SUMS_LIMIT, kernelRowSums } from '../../../../src/core/prototypes';
 import type { DenseMatrix } from '../../../../src/core/types';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 function gaussianPoints(rows: number, dim: number, seed: number): DenseMatrix {
   const normal = seededNormal(seed);

@@ -9,7 +9,7 @@ import {
   subsetRows,
 } from '../../../../src/core/prototypes';
 import type { DenseMatrix } from '../../../../src/core/types';
-import { seededNormal, seededUniform } from '../random';
+import { seededNormal, seededUniform } from '../../../../src/core/random';
 
 function gaussianPoints(rows: number, dim: number, seed: number): DenseMatrix {
   const normal = seededNormal(seed);

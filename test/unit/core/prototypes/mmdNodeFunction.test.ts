@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { exactKnn } from '../../../../src/core/knn';
 import { kernelRowSums, mmdNodeFunction } from '../../../../src/core/prototypes';
 import type { DenseMatrix, KnnResult } from '../../../../src/core/types';
-import { seededNormal } from '../random';
+import { seededNormal } from '../../../../src/core/random';
 
 function gaussianPoints(rows: number, dim: number, seed: number): DenseMatrix {
   const normal = seededNormal(seed);

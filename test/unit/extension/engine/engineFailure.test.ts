@@ -32,7 +32,12 @@ describe('extension/engine/engineFailure', () => {
       describeFailure(reference),
       'the reference set (margin.referencePath): is required by the adversarial task: a clean, labelled set',
     );
-    const k = { kind: 'input' as const, file: 'k', problem: 'must be a positive integer, got 0', parameter: true };
+    const k = {
+      kind: 'input' as const,
+      file: 'k',
+      problem: 'must be a positive integer, got 0',
+      parameter: true,
+    };
     assert.equal(describeFailure(k), 'setting margin.k: must be a positive integer, got 0');
     assert.equal(describeFailure({ ...k, file: 'scorer' }), 'scorer: must be a positive integer, got 0');
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { softmaxRows } from '../../../../src/core/adversarial/squeeze';
+import { softmaxRows } from '../../../../src/core/softmax';
 import { CancelledError } from '../../../../src/core/errors';
 import {
   crossEntropyGradient,

@@ -5,7 +5,7 @@ import type { Dataset } from '../../../../../src/data/types';
 import { silentContext } from '../../../../../src/engine/context';
 import { acquireTask } from '../../../../../src/engine/tasks/acquire';
 import type { ResolvedScanParams, TaskInput, TaskOutput } from '../../../../../src/engine/tasks/types';
-import { seededNormal } from '../../../core/random';
+import { seededNormal } from '../../../../../src/core/random';
 
 /**
  * Three Gaussian blobs in 4-d, 30 points each (blob = true class), so that the

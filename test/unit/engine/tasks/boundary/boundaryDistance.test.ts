@@ -7,7 +7,7 @@ import { openGradientModel } from '../../../../../src/model/autodiff';
 import { writeImage } from '../../../../../src/model/preprocess';
 import { loadModelConfig } from '../../../../../src/model/sidecar';
 import { openModel } from '../../../../../src/model/session';
-import { seededUniform } from '../../../core/random';
+import { seededUniform } from '../../../../../src/core/random';
 import { embedded, MODEL, NPY_IMAGES } from './fixtures';
 
 /**

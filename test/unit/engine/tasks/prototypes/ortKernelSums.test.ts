@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { exactRowSums, kernelRowSums } from '../../../../../src/core/prototypes';
 import { ortKernelRowSums } from '../../../../../src/engine/tasks/prototypes/ortKernelSums';
-import { seededNormal } from '../../../core/random';
+import { seededNormal } from '../../../../../src/core/random';
 
 describe('engine/tasks/prototypes ortKernelRowSums', () => {
   it('equals the core reference (float32 tolerance), duplicates and far points included', async () => {

@@ -6,7 +6,7 @@ import { silentContext } from '../../../../../src/engine/context';
 import { findTask, resolveScorer } from '../../../../../src/engine/tasks';
 import { prototypesTask } from '../../../../../src/engine/tasks/prototypes';
 import type { ResolvedScanParams, TaskOutput } from '../../../../../src/engine/tasks/types';
-import { seededNormal } from '../../../core/random';
+import { seededNormal } from '../../../../../src/core/random';
 
 const SCORERS = prototypesTask.scorers.map((scorer) => scorer.name);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { exactCrossKnn } from '../../../../../src/core/boundary';
-import { ortCrossKnn } from '../../../../../src/engine/tasks/boundary/ortCrossKnn';
-import { seededNormal } from '../../../core/random';
+import { exactCrossKnn } from '../../../src/core/boundary';
+import { ortCrossKnn } from '../../../src/model/ortCrossKnn';
+import { seededNormal } from '../../../src/core/random';
 
 function randomMatrix(rows: number, dim: number, seed: number) {
   const normal = seededNormal(seed);

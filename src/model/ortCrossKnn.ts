@@ -5,63 +5,26 @@
  * TopK keeps a few more candidates than asked; their distances are then
  * recomputed in float64 from the original rows and re-sorted (distance, then
  * index), so the result agrees with the reference.
- *
- * It belongs next to model/ortKnn.ts (which searches one set against itself);
- * it lives here until model/ takes it.
+ * The graph is ortKnn's (which searches one set against itself).
  */
 import * as ort from 'onnxruntime-node';
-import { createCheckpoint } from '../../../core/cooperative';
-import { checkCrossKnnInput, type CrossKnnSearch } from '../../../core/boundary';
-import type { DenseMatrix } from '../../../core/types';
-import { helperSession } from '../../../model/helperSessions';
-import {
-  FLOAT,
-  floatAttribute,
-  helperModel,
-  INT64,
-  intAttribute,
-  node,
-  valueInfo,
-} from '../../../model/onnxGraph';
+import { createCheckpoint } from '../core/cooperative';
+import { checkCrossKnnInput, type CrossKnnSearch } from '../core/boundary';
+import type { DenseMatrix } from '../core/types';
+import { helperSession } from './helperSessions';
+import { knnScoresGraph } from './ortKnn';
 
 /** Query rows per run: keeps the q × n score block near 64 MB. */
 const SCORE_BLOCK_FLOATS = 16 * 2 ** 20;
 /** Candidates beyond k, so that float32 near-ties at the k-th place are settled in float64. */
 const SLACK = 4;
 
-function buildCrossKnnGraph(): Uint8Array {
-  return helperModel({
-    name: 'margin-cross-knn',
-    input: [
-      valueInfo('queries', FLOAT, ['q', 'd']),
-      valueInfo('points', FLOAT, ['n', 'd']),
-      valueInfo('pointNorms', FLOAT, ['n']),
-      valueInfo('candidates', INT64, [1]),
-    ],
-    output: [valueInfo('scores', FLOAT, ['q', 'c']), valueInfo('indices', INT64, ['q', 'c'])],
-    node: [
-      node(
-        'Gemm',
-        ['queries', 'points', 'pointNorms'],
-        ['partial'],
-        [floatAttribute('alpha', -2), floatAttribute('beta', 1), intAttribute('transB', 1)],
-      ),
-      node(
-        'TopK',
-        ['partial', 'candidates'],
-        ['scores', 'indices'],
-        [intAttribute('largest', 0), intAttribute('sorted', 1)],
-      ),
-    ],
-  });
-}
-
 export const ortCrossKnn: CrossKnnSearch = async (queries, points, k, options) => {
   const exclude = options?.exclude;
   checkCrossKnnInput(queries, points, k, exclude);
   const { rows: n, dim } = queries;
   const m = points.rows;
-  const session = await helperSession('boundary-cross-knn', buildCrossKnnGraph);
+  const session = await helperSession('knn', knnScoresGraph);
   const mean = columnMeans(points);
   const centredPoints = centred(points, mean);
   const centredQueries = centred(queries, mean);
