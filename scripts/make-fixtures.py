@@ -453,6 +453,10 @@ Label names use `_` instead of `/` because they are also folder names.
 `examples/fashion-mnist/` (model copy, 1,000 other noisy images, `flipped.csv`) is made by the same script.
 
 The autodiff fixtures (`autodiff/`) are made by `scripts/make-autodiff-fixtures.py` and documented in `autodiff/README.md`.
+
+`acquire/` holds manifests for the acquire task (most labels blank), pointing at `fmnist/noisy/`; made by `acquire/make-manifests.mjs` (see `acquire/README.md`).
+
+`adversarial/` holds clean and attacked images and the references of the adversarial tests; made by `scripts/make-adversarial-fixtures.py --fixtures` (see `adversarial/README.md`).
 """
 
 EXAMPLE_README = """# Fashion-MNIST example
@@ -472,6 +476,11 @@ A small real dataset with known label noise, for trying MARGIN Lens.
 
 Try it: `margin scan --data examples/fashion-mnist/images --model examples/fashion-mnist/model.onnx --task labels`
 and see how many of the 50 flipped images rank near the top.
+
+The other tasks run on the same folder: `--task boundary` and `--task prototypes` on `images/`;
+`--task acquire` on `to-label.csv` (the same images, 50 labels kept; made by
+`scripts/make-example-manifests.py`); `--task adversarial` on `adversarial/inputs.csv` with
+`--reference images` (made by `scripts/make-adversarial-fixtures.py`; see `adversarial/README.md`).
 
 Made by `{script}` (seed {seed}); the images are disjoint from the test fixtures.
 Label names use `_` instead of `/` (`T-shirt_top`, `Ankle_boot`) because they are folder names.

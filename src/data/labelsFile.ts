@@ -53,7 +53,7 @@ async function readHead(path: string, bytes: number): Promise<Buffer> {
 
 /** A one-column table is a list of labels; a wider one must have a label column. */
 async function readLabelTable(path: string): Promise<(string | undefined)[]> {
-  const table = await readTable(path);
+  const table = await readTable(path, { keepEmptyLines: true });
   if (table.columns.length === 1 && extname(path).toLowerCase() !== '.jsonl') {
     // The first line may be a label rather than a header: decide as for plain lines.
     return checkedLabels(

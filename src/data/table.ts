@@ -16,7 +16,16 @@ export interface Table {
   lines: number[];
 }
 
-export async function readTable(file: string): Promise<Table> {
+export interface ReadTableOptions {
+  /**
+   * Keep every empty line as a row of empty cells (a labels file: in a
+   * one-column CSV an unlabelled sample is an empty line, at the end too; the
+   * count is checked against the dataset's). Default: empty lines are skipped.
+   */
+  keepEmptyLines?: boolean;
+}
+
+export async function readTable(file: string, options: ReadTableOptions = {}): Promise<Table> {
   const info = await statOrThrow(file);
   if (info.size > MAX_TABLE_BYTES) {
     throw new InputError(
@@ -24,13 +33,22 @@ export async function readTable(file: string): Promise<Table> {
       `is too large: ${formatBytes(info.size)} (tables up to ${formatBytes(MAX_TABLE_BYTES)} are read); convert it to .npy`,
     );
   }
-  return extname(file).toLowerCase() === '.jsonl' ? readJsonLines(file) : readDelimited(file);
+  return extname(file).toLowerCase() === '.jsonl'
+    ? readJsonLines(file)
+    : readDelimited(file, options.keepEmptyLines ?? false);
 }
 
-async function readDelimited(file: string): Promise<Table> {
+async function readDelimited(file: string, keepEmptyLines: boolean): Promise<Table> {
   const delimiter = extname(file).toLowerCase() === '.tsv' ? '\t' : ',';
   const source = createReadStream(file);
-  const parser = parse({ delimiter, bom: true, skip_empty_lines: true, info: true });
+  const parser = parse({
+    delimiter,
+    bom: true,
+    skip_empty_lines: !keepEmptyLines,
+    // An empty line is one empty field, whatever the header's width.
+    relax_column_count: keepEmptyLines,
+    info: true,
+  });
   // pipe() does not forward read errors; without this a failed read would hang the loop.
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
@@ -46,7 +64,14 @@ async function readDelimited(file: string): Promise<Table> {
         columns = record.map((name) => name.trim());
         continue;
       }
-      rows.push(record);
+      const empty = record.length === 1 && record[0] === '';
+      if (keepEmptyLines && !empty && record.length !== columns.length) {
+        throw new InputError(
+          file,
+          `line ${info.lines} has ${record.length} fields, the header ${columns.length}`,
+        );
+      }
+      rows.push(keepEmptyLines && empty ? columns.map(() => '') : record);
       lines.push(info.lines);
     }
   } catch (error) {

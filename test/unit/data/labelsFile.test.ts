@@ -66,6 +66,16 @@ describe('data/labelsFile: --labels', () => {
     const file = join(temp.dir, 'partial.npy');
     await writeFile(file, npyBytes('<i8', [4], new Uint8Array(int64.buffer)));
     assert.deepEqual(await readLabelsFile(file), ['3', undefined, '0', undefined]);
+    // A one-column CSV: every empty line is an unlabelled sample, the last ones too (the final newline ends a row).
+    assert.deepEqual(await readLabelsFile(await write('column.csv', 'label\n3\n\n\n1\n\n')), [
+      '3',
+      undefined,
+      undefined,
+      '1',
+      undefined,
+    ]);
+    const ragged = await write('ragged.csv', 'id,label\n1,cat\n2\n');
+    await rejectsInput(readLabelsFile(ragged), ragged, /line 3 has 1 fields, the header 2/);
     // A labels file with no label at all is refused, whatever its form.
     await rejectsInput(
       readLabelsFile(await write('none.csv', 'id,label\n1,\n2,\n')),
