@@ -82,7 +82,7 @@ describe('acquire task through the CLI', () => {
   it('ranks only the unlabelled samples and marks the first --count as the batch', () => {
     const { result } = scan(['--data', partly, '--model', model, '--count', '40']);
     assert.equal(result.task, 'acquire');
-    assert.equal(result.scorer, 'facility');
+    assert.equal(result.scorer, 'nearest-label');
     assert.equal(result.samples.length, unlabelledPaths.length);
     assert.deepEqual(new Set(result.samples.map((sample) => sample.path)), new Set(unlabelledPaths));
     assert.deepEqual(
@@ -127,6 +127,7 @@ describe('acquire task through the CLI', () => {
 
   it('reaches every scorer with --scorer', () => {
     for (const scorer of [
+      'nearest-label',
       'facility',
       'coverage',
       'margin',

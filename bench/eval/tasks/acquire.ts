@@ -48,15 +48,18 @@ const ISSUE_FIGURES: Record<string, [number, number]> = {
 export interface Variant {
   name: string;
   scorer: string;
-  /** Whether the scorer sees the model's class probabilities (only `facility` uses them). */
+  /** Whether the scorer sees the model's class probabilities (`nearest-label` and `facility` use them). */
   withModel: boolean;
 }
 
+/** The scorers that use the model's class probabilities when there is a model. */
+const MODEL_AWARE = new Set(['nearest-label', 'facility']);
+
 export const VARIANTS: Variant[] = ACQUIRE_SCORERS.flatMap((scorer): Variant[] =>
-  scorer.name === 'facility'
+  MODEL_AWARE.has(scorer.name)
     ? [
-        { name: 'facility', scorer: 'facility', withModel: true },
-        { name: 'facility, without a model', scorer: 'facility', withModel: false },
+        { name: scorer.name, scorer: scorer.name, withModel: true },
+        { name: `${scorer.name}, without a model`, scorer: scorer.name, withModel: false },
       ]
     : [{ name: scorer.name, scorer: scorer.name, withModel: false }],
 );
@@ -226,44 +229,49 @@ function table(measured: Measured, spreader: string, withIssue: boolean): string
   return [header, rule, ...rows].join('\n');
 }
 
-/** Facility's coverage reach (neighbours per sample) and the spreading's α, each against the same seeds. */
+/** The coverage reach of nearest-label and facility, and the spreading's α, each against the same seeds. */
 async function ablations(): Promise<string> {
-  const facility = VARIANTS.filter((variant) => variant.name === 'facility');
+  const reached = VARIANTS.filter((variant) => ['nearest-label', 'facility'].includes(variant.name));
   const reachRows: string[] = [];
   for (const multiple of [2, 5, 10]) {
-    const measured = await measure({ variants: facility, coverageK: multiple * K });
-    const by = measured.after.facility;
+    const measured = await measure({ variants: reached, coverageK: multiple * K });
+    const nearest = measured.after['nearest-label'];
+    const facility = measured.after.facility;
     reachRows.push(
-      `| ${multiple}k = ${multiple * K}${multiple === 5 ? ' (used)' : ''} | ${cell(by.issue[100])} | ${cell(by.issue[200])} | ${cell(by.ours[100])} | ${cell(by.ours[200])} |`,
+      `| ${multiple}k = ${multiple * K}${multiple === 5 ? ' (used)' : ''} | ${cell(nearest.issue[100])} | ${cell(nearest.issue[200])} | ` +
+        `${cell(facility.issue[100])} | ${cell(facility.issue[200])} | ${cell(nearest.ours[100])} | ${cell(nearest.ours[200])} |`,
     );
   }
   const alphas = [0.9, 0.95, 0.99];
   const measured = await measure({
-    variants: VARIANTS.filter((variant) => ['facility', 'random'].includes(variant.name)),
+    variants: VARIANTS.filter((variant) => ['nearest-label', 'random'].includes(variant.name)),
     alphas,
   });
   const alphaRows = alphas.map((alpha) => {
     const key = `ours, α = ${alpha}`;
     const used = alpha === SPREADING_ALPHA ? ' (used)' : '';
-    return `| ${alpha}${used} | ${cell(measured.start[key])} | ${cell(measured.after.random[key][200])} | ${cell(measured.after.facility[key][100])} | ${cell(measured.after.facility[key][200])} |`;
+    const nearest = measured.after['nearest-label'][key];
+    return `| ${alpha}${used} | ${cell(measured.start[key])} | ${cell(measured.after.random[key][200])} | ${cell(nearest[100])} | ${cell(nearest[200])} |`;
   });
-  return `**Choices inside the task**, measured the same way (${SEEDS} seeds). How far a label stands for
-its neighbours in \`facility\` (the similarity graph's neighbours per sample; σ stays the mean
-kNN-20 distance):
+  return `**Choices inside the task**, measured the same way (${SEEDS} seeds). How far a label reaches
+in \`nearest-label\` and \`facility\` (the similarity graph's neighbours per sample; σ stays the
+mean kNN-20 distance, which does not matter to \`nearest-label\`: it only compares similarities):
 
-| coverage neighbours | issue's spreader +100 | +200 | task's spreader +100 | +200 |
-|---|---|---|---|---|
+| coverage neighbours | nearest-label, issue's spreader +100 | +200 | facility, issue's spreader +100 | +200 | nearest-label, task's spreader +100 | +200 |
+|---|---|---|---|---|---|---|
 ${reachRows.join('\n')}
 
 The task's spreading α (accuracy of its suggestions on the samples still unlabelled):
 
-| α | start (50 labels) | random +200 | facility +100 | facility +200 |
+| α | start (50 labels) | random +200 | nearest-label +100 | nearest-label +200 |
 |---|---|---|---|---|
 ${alphaRows.join('\n')}
 
-These were chosen on the same test images the tables above report, so they are
-tuned, not held out; the differences between neighbouring settings are within
-about one standard deviation.
+The reach (5k) and α were chosen earlier, for \`facility\`, on these same test images, so they
+are tuned, not held out; \`nearest-label\` took them as they were and has no setting of its own.
+It was designed and its variants compared on two other splits (10,000 images drawn from the
+training set, seeds 1 and 2, with the same protocol, in Python), never on these images (the
+table above).
 `;
 }
 
@@ -293,13 +301,55 @@ mass. It starts higher and gains more from the same labels.
 
 ${table(measured, 'ours', false)}
 
-- \`facility\` uses the model's class probabilities (softmax of its logits)
-  when the scan has a model; \`facility, without a model\` is the same scorer
-  on the same embeddings with the logits withheld (what it does on features or
-  without \`--model\`).
+- \`nearest-label\` (the default) models what the spreading does with a
+  label: a sample mostly takes the label of the labelled sample nearest to it
+  (with the issue's α = 0.2 almost exactly the nearest in hops). Each
+  unlabelled sample is "owned" by its most similar labelled or picked sample
+  (among its 5k = 100 nearest), and the batch greedily maximises the expected
+  number of samples whose owner has their class, Σ_r P(y_r = y_owner(r)), with
+  P(same class) = Σ_c P_rc P_oc from the model's softmax (one-hot for the
+  labelled samples). So picks go where the nearest label is probably wrong
+  (e.g. a Shirt region owned by a T-shirt label), weighted by how many samples
+  a pick would set right, and a pick that would take samples from a better
+  owner is penalised. Gains are kept exact (the objective is not submodular):
+  ~2 s for the 60,000 training images with 1,000 labels, like \`facility\`.
+- \`nearest-label\` and \`facility\` use the model's class probabilities
+  (softmax of its logits) when the scan has a model; the \`, without a model\`
+  rows are the same scorers on the same embeddings with the logits withheld
+  (what they do on features or without \`--model\`). Without a model
+  \`nearest-label\` ranks as \`facility\` does without one (plain facility
+  location; so the two rows are the same), and says so in a notice: on label spreading's
+  probabilities instead, which only echo the labels it already has, it
+  measured 0.846 ± 0.016 / 0.854 ± 0.015 here and 0.871 ± 0.008 / 0.874 ±
+  0.006 on training split 1 (facility without a model there: 0.877 ± 0.005 /
+  0.886 ± 0.002). This fallback was decided after both measurements.
 - The issue's \`degree\` and \`uncertainty\` figures came from its own runs;
   ours use the task's degree (union kNN-20 graph) and the entropy of the
   task's spreading.
+
+**How \`nearest-label\` was chosen** (Python, same protocol and issue's
+spreader, 10 seeds, on 10,000 images drawn from the *training* set, seeds 1
+and 2 of the draw; the model has seen these images, so its probabilities are
+a little better there), +100 / +200:
+
+| on training-set splits | split 1 | split 2 |
+|---|---|---|
+| random | 0.860 ± 0.009 / 0.869 ± 0.006 | |
+| facility | 0.884 ± 0.005 / 0.888 ± 0.003 | 0.889 ± 0.004 / 0.890 ± 0.002 |
+| **nearest-label** (as adopted) | 0.893 ± 0.005 / 0.901 ± 0.004 | 0.896 ± 0.004 / 0.902 ± 0.002 |
+| gains clipped at 0 (no cost for taking samples from a better owner) | 0.889 ± 0.006 / 0.895 ± 0.002 | |
+| no credit for the pick itself | 0.894 ± 0.005 / 0.900 ± 0.002 | |
+| probabilities softened, P^0.5 | 0.886 ± 0.004 / 0.894 ± 0.002 | |
+| probabilities sharpened, P² | 0.887 ± 0.006 / 0.896 ± 0.003 | |
+| a sample nobody owns counts 0.1, not 0 | 0.897 ± 0.005 / 0.902 ± 0.003 | 0.897 ± 0.004 / 0.902 ± 0.003 |
+| reach 2.5k = 50 neighbours | 0.883 ± 0.007 / 0.894 ± 0.004 | |
+| reach 7.5k = 150 neighbours | 0.897 ± 0.004 / 0.902 ± 0.002 | |
+| reach 10k = 200 neighbours | 0.898 ± 0.004 / 0.901 ± 0.002 | |
+
+Differences of a standard deviation or less were not adopted (a setting
+fewer is worth more than them); a longer reach costs time in proportion.
+The bandwidth σ changes nothing (only the order of similarities
+matters). The first measurement on these test images was the one in the table.
 
 ${await ablations()}
 Reproduce: \`npx tsx bench/eval/run.ts --task acquire\` (needs Debian's

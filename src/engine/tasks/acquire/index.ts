@@ -18,7 +18,7 @@ export const acquireTask: TaskDefinition = {
   defaultK: 20,
   scorers: ACQUIRE_SCORERS,
   // docs/results.md: the best after 100 and after 200 labels, under both spreaders.
-  defaultScorer: 'facility',
+  defaultScorer: 'nearest-label',
   columns: [
     {
       key: 'batch',
@@ -44,7 +44,8 @@ export const acquireTask: TaskDefinition = {
       title: 'Scorer value',
       kind: 'number',
       description:
-        "the scorer's value when the sample was placed (facility, coverage: the coverage it adds; margin: influence × (1 − reach); uncertainty: entropy; degree: degree)",
+        "the scorer's value when the sample was placed (nearest-label: the expected number of samples it sets right; facility, coverage: the coverage it adds; " +
+        'margin: influence × (1 − reach); uncertainty: entropy; degree: degree)',
     },
   ],
   run: rankSamplesToLabel,

@@ -9,6 +9,8 @@ import { acquisitionOrder, type ClassProbabilities } from './scorers';
 
 /** α of the label spreading behind the suggested labels (docs/results.md: 0.95 beat Zhou's 0.99 once labels grow). */
 export const SPREADING_ALPHA = 0.95;
+/** The scorers that use the model's class probabilities when the scan has a model. */
+const MODEL_AWARE_SCORERS = new Set(['nearest-label', 'facility']);
 /** The batch size when --count is not given. */
 export const DEFAULT_BATCH = 100;
 
@@ -48,16 +50,22 @@ export async function rankSamplesToLabel(
 
   const notices: string[] = [];
   let classProbabilities: ClassProbabilities | undefined;
-  if (params.scorer === 'facility' && representation.logits) {
+  if (MODEL_AWARE_SCORERS.has(params.scorer) && representation.logits) {
     const matched = modelClassProbabilities(representation.logits, representation.classNames, space);
     if ('unmatched' in matched) {
       notices.push(
         `the model's classes do not include ${matched.unmatched.map((name) => `"${name}"`).join(', ')}: ` +
-          "facility covered the data without the model's class probabilities",
+          (params.scorer === 'nearest-label'
+            ? "nearest-label needs the model's class probabilities, so it ranked by facility location (coverage) instead"
+            : `${params.scorer} ranked without the model's class probabilities`),
       );
     } else {
       classProbabilities = matched;
     }
+  } else if (params.scorer === 'nearest-label') {
+    notices.push(
+      "nearest-label needs a model's class probabilities (--model): without them it ranked by facility location (coverage)",
+    );
   }
   const { order, value } = await acquisitionOrder(
     params.scorer,

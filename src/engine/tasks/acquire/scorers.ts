@@ -3,6 +3,7 @@ import {
   facilityLocationOrder,
   knnDensity,
   marginAcquisitionOrder,
+  nearestLabelOrder,
   maxCoverageOrder,
   orderByScore,
   randomOrder,
@@ -20,6 +21,13 @@ import type { AcquisitionGraphs } from './graphs';
 export const RANDOM_SEED = 20240611;
 
 export const ACQUIRE_SCORERS: ScorerSpec[] = [
+  {
+    name: 'nearest-label',
+    description:
+      'greedy expected accuracy of the nearest label: each sample takes the label of its most similar labelled (or picked) sample, ' +
+      "and each pick raises the expected number of right labels the most, P(same class) from the model's class probabilities; " +
+      'picks go where the nearest label is likely wrong (ours). Without a model: facility location',
+  },
   {
     name: 'facility',
     description:
@@ -73,6 +81,17 @@ export async function acquisitionOrder(
 ): Promise<AcquisitionOrder> {
   const { graph, similarity, knn, labels, spreading } = inputs;
   switch (scorer) {
+    case 'nearest-label': {
+      const model = inputs.classProbabilities;
+      // Without the model's class probabilities, facility location's plain coverage measured better
+      // than nearest-label on label spreading's probabilities (docs/results.md, "without a model").
+      if (!model) return acquisitionOrder('facility', inputs, options);
+      return nearestLabelOrder(similarity, model.labelledGroup, {
+        ...options,
+        classProbabilities: model.values,
+        numGroups: model.numGroups,
+      });
+    }
     case 'facility': {
       const model = inputs.classProbabilities;
       if (!model)

@@ -143,7 +143,47 @@ describe('engine/tasks/acquire', () => {
       input(points, fewLabels(truth), { count: 3 }, { logits, classNames: ['x', 'y', 'z'] }),
     );
     assert.deepEqual(unmatched.notices, [
-      `the model's classes do not include "ant", "bee", "cat": facility covered the data without the model's class probabilities`,
+      `the model's classes do not include "ant", "bee", "cat": facility ranked without the model's class probabilities`,
+    ]);
+  });
+
+  it('nearest-label (the default): the first picks go to the blob whose nearest labels are of other classes', async () => {
+    assert.equal(acquireTask.defaultScorer, 'nearest-label');
+    // Blobs 0 and 1 have two labels each; blob 2 has none, so its samples' nearest labels are ants and bees.
+    const labels = truth.map((blob, i) => (i < 6 && blob < 2 ? NAMES[blob] : undefined));
+    const logits = {
+      rows: 90,
+      dim: 3,
+      data: Float32Array.from(truth.flatMap((blob) => [0, 1, 2].map((c) => (c === blob ? 10 : 0)))),
+    };
+    const withModel = await run(
+      input(points, labels, { scorer: 'nearest-label', count: 3 }, { logits, classNames: NAMES }),
+    );
+    // (Blob 2 is a component of its own in the kNN-5 graph: spreading reaches none of it.)
+    assert.deepEqual(withModel.notices, [
+      '30 unlabelled samples are not connected to any labelled one: no label is suggested for them',
+    ]);
+    assert.equal(truth[withModel.samples[0].index], 2);
+    // The model says every sample's class for sure, so a pick in blob 2 sets right every blob-2
+    // sample it becomes the nearest label of: its value counts them (and itself).
+    assert.ok(Number(withModel.samples[0].value) > 1);
+
+    const unmatched = await run(
+      input(points, labels, { scorer: 'nearest-label', count: 3 }, { logits, classNames: ['x', 'y', 'z'] }),
+    );
+    assert.deepEqual(unmatched.notices, [
+      `the model's classes do not include "ant", "bee": nearest-label needs the model's class probabilities, so it ranked by facility location (coverage) instead`,
+      '30 unlabelled samples are not connected to any labelled one: no label is suggested for them',
+    ]);
+  });
+
+  it('nearest-label without a model ranks as facility does (plain coverage), and says so', async () => {
+    const labels = fewLabels(truth);
+    const nearest = await run(input(points, labels, { scorer: 'nearest-label', count: 3 }));
+    const facility = await run(input(points, labels, { scorer: 'facility', count: 3 }));
+    assert.deepEqual(nearest.samples, facility.samples);
+    assert.deepEqual(nearest.notices, [
+      "nearest-label needs a model's class probabilities (--model): without them it ranked by facility location (coverage)",
     ]);
   });
 
@@ -154,16 +194,22 @@ describe('engine/tasks/acquire', () => {
     data.set(points.data.subarray(40, 48), 360);
     const withCopies = { rows: 92, dim: 4, data };
     const labels = [...fewLabels(truth), undefined, undefined];
-    const output = await run(input(withCopies, labels, { count: 5 }));
-    assert.equal(output.metrics?.duplicates, 4);
-    assert.ok(output.notices?.some((notice) => notice.startsWith('4 samples have an exact duplicate')));
-    const position = (index: number) => output.samples.findIndex((sample) => sample.index === index);
-    for (const [original, copy] of [
-      [10, 90],
-      [11, 91],
-    ]) {
-      const later = Math.max(position(original), position(copy));
-      assert.equal(output.samples[later].value, 0, `the later of ${original} and ${copy} adds nothing`);
+    for (const scorer of ['facility', 'nearest-label']) {
+      const output = await run(input(withCopies, labels, { count: 5, scorer }));
+      assert.equal(output.metrics?.duplicates, 4);
+      assert.ok(output.notices?.some((notice) => notice.startsWith('4 samples have an exact duplicate')));
+      const position = (index: number) => output.samples.findIndex((sample) => sample.index === index);
+      for (const [original, copy] of [
+        [10, 90],
+        [11, 91],
+      ]) {
+        const later = Math.max(position(original), position(copy));
+        // nearest-label keeps its gains by incremental updates: zero up to rounding.
+        assert.ok(
+          Math.abs(Number(output.samples[later].value)) < 1e-12,
+          `${scorer}: the later of ${original} and ${copy} adds nothing (${output.samples[later].value})`,
+        );
+      }
     }
   });
 
