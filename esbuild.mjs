@@ -1,11 +1,11 @@
 // One build script, one target per bundle (STYLE.md habit 10).
-// Native and large runtime packages stay external: onnxruntime-node and sharp
-// load .node binaries that cannot be bundled, vscode is provided by the host.
+// Native and large runtime packages stay external: onnxruntime-node, sharp and
+// usearch load .node binaries that cannot be bundled, vscode is provided by the host.
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const nodeExternal = ['vscode', 'onnxruntime-node', 'sharp'];
+const nodeExternal = ['vscode', 'onnxruntime-node', 'sharp', 'usearch'];
 
 const common = {
   bundle: true,
@@ -36,7 +36,7 @@ const targets = [
   },
   {
     ...common,
-    entryPoints: { results: 'webview/results/main.ts' },
+    entryPoints: { results: 'webview/results/main.ts', calibrate: 'webview/calibrate/main.ts' },
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

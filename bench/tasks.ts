@@ -11,12 +11,12 @@
  * - acquire: the 60,000 training images with all but 1,000 labels blanked (a CSV labels file).
  * Peak RSS is the child's own (`process.resourceUsage().maxRSS` at exit).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FIXTURE_MODEL, imagesFile, repoRoot, seededRandom, trueLabels } from './eval/fashionMnist';
+import { scanInChild } from './cliScan';
+import { FIXTURE_MODEL, imagesFile, seededRandom, trueLabels } from './eval/fashionMnist';
 
 const { values } = parseArgs({
   options: { task: { type: 'string', multiple: true }, repeats: { type: 'string', default: '1' } },
@@ -70,42 +70,15 @@ const RUNS: Record<string, () => string[]> = {
   acquire: () => ['--task', 'acquire', '--data', train, '--labels', partialLabels(1000), ...model],
 };
 
-/** Prints the child's peak RSS on exit (loaded with -r into the CLI process). */
-const rssProbe = join(work, 'rss.cjs');
-writeFileSync(
-  rssProbe,
-  "process.on('exit', () => process.stderr.write(`maxRSS ${process.resourceUsage().maxRSS}\\n`));\n",
-);
-
 for (const name of values.task ?? Object.keys(RUNS)) {
   const args = RUNS[name];
   if (!args) throw new Error(`unknown task run "${name}" (known: ${Object.keys(RUNS).join(', ')})`);
   for (let repeat = 0; repeat < Number(values.repeats); repeat++) {
-    const out = join(work, `${name}.json`);
-    const started = performance.now();
-    const run = spawnSync(
-      process.execPath,
-      [
-        '-r',
-        rssProbe,
-        join(repoRoot, 'dist', 'cli.js'),
-        'scan',
-        ...args(),
-        '--no-cache',
-        '--quiet',
-        '--out',
-        out,
-      ],
-      { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
-    );
-    const seconds = (performance.now() - started) / 1000;
-    if (run.status !== 0) throw new Error(`${name} failed:\n${run.stderr}`);
-    const rss = Number(/maxRSS (\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
-    const result = JSON.parse(readFileSync(out, 'utf8')) as {
-      samples: unknown[];
-      scorer: string;
-      timings: Record<string, number>;
-    };
+    const {
+      result,
+      seconds,
+      peakMiB: rss,
+    } = scanInChild<{ samples: unknown[]; scorer: string; timings: Record<string, number> }>(name, args(), work);
     const stages = Object.entries(result.timings)
       .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(1)} s`)
       .join(', ');

@@ -456,7 +456,17 @@ The autodiff fixtures (`autodiff/`) are made by `scripts/make-autodiff-fixtures.
 
 `acquire/` holds manifests for the acquire task (most labels blank), pointing at `fmnist/noisy/`; made by `acquire/make-manifests.mjs` (see `acquire/README.md`).
 
+`labels/confident-learning.json` holds seeded problems (class probabilities, noisy labels) and what cleanlab's confident learning computes on them (thresholds, confident joint with and without calibration, prune counts, flagged samples, `num_label_issues`); made by `scripts/make-label-references.py`, a NumPy port of cleanlab written by hand (cleanlab is not installed).
+
 `adversarial/` holds clean and attacked images and the references of the adversarial tests; made by `scripts/make-adversarial-fixtures.py --fixtures` (see `adversarial/README.md`).
+
+`knn/` holds the fixture CNN's embeddings of 5,000 t10k images (the approximate kNN tests) and kNN graphs of the 200 `fmnist/npy` samples built by scikit-learn in every form `--knn-graph` reads, with SciPy's MARGIN scores on them; made by `scripts/make-knn-fixtures.py` (see `knn/README.md`).
+
+`mixed-images/` holds crops of real photos in every mode (RGB, grey, RGBA, CMYK JPEG, 16-bit PNG) and sizes, a small RGB model exported by PyTorch, and torchvision's preprocessed pixels and PyTorch's logits as references; made by `scripts/make-image-fixtures.py` (see `mixed-images/README.md`).
+
+`tabular/` holds scikit-learn's breast-cancer and wine tables with 10% of labels flipped, StandardScaler references, and a PyTorch MLP on wine with its torch logits and embeddings; made by `scripts/make-tabular-fixtures.py` (see `tabular/README.md`).
+
+`fixed-batch/` holds the fixture CNN exported without `dynamic_axes` (batch 1 and batch 4) and a 42-image manifest; made by `scripts/make-fixed-batch-fixtures.py` (see `fixed-batch/README.md`).
 """
 
 EXAMPLE_README = """# Fashion-MNIST example

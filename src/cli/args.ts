@@ -7,6 +7,7 @@ import {
   type ExplainOptions,
   type ExplainParams,
   type FilterVariant,
+  type KnnBackend,
   type ScanParams,
   type ShiftOperator,
 } from '../protocol/engine';
@@ -17,8 +18,14 @@ export const USAGE = `usage:
               [--labels PATH] [--model M.onnx] [--reference PATH [--reference-labels PATH]]
               [--text-column NAME] [--label-column NAME] [--path-column NAME]
               [--k N] [--scorer NAME|auto] [--count N] [--global] [--operator normalized|random-walk|laplacian]
-              [--variant algorithm-1|reference-code] [--batch-size 256] [--no-cache]
+              [--variant algorithm-1|reference-code] [--batch-size 256] [--no-cache] [--no-standardize]
+              [--knn auto|exact|approximate] [--knn-graph EDGES.npy|CSR.npz|FOLDER]
               [--out results.json]... [--format json|csv] [--top 10] [--quiet]
+  margin calibrate --data PATH [--labels PATH] [--model M.onnx] [--fraction 0.1] [--seeds 3]
+              [--label-column NAME] [--path-column NAME] [--text-column NAME] [--k N]
+              [--batch-size 256] [--no-standardize] [--knn auto|exact|approximate] [--json] [--quiet]
+    flips that share of the data's own labels (seeds 1…N), runs every labels scorer and reports the
+    recall of the flips in its top 5/10/20/30%; the best is what --scorer auto then uses on this data.
   margin explain --model M.onnx --input IMAGE|NPY [--target CLASS]
               --method occlusion|gradient|ig|smoothgrad|deeplift|dance|caso|margin
               [--baseline zeros|blur|mean] [--steps N] [--samples N] [--noise SIGMA]
@@ -46,7 +53,13 @@ export interface ExplainCommand {
   quiet: boolean;
 }
 
-export type CliCommand = ScanCommand | ExplainCommand | { command: 'help' };
+/** Parsed by `cli/calibrate.ts`, which owns its flags. */
+export interface CalibrateCommandLine {
+  command: 'calibrate';
+  args: string[];
+}
+
+export type CliCommand = ScanCommand | ExplainCommand | CalibrateCommandLine | { command: 'help' };
 
 const OPERATORS: ShiftOperator[] = ['normalized', 'random-walk', 'laplacian'];
 const VARIANTS: FilterVariant[] = ['algorithm-1', 'reference-code'];
@@ -57,7 +70,8 @@ export function parseCommandLine(argv: string[]): CliCommand {
   if (!command || command === 'help' || asksForHelp(command) || argv.some(asksForHelp))
     return { command: 'help' };
   if (command === 'explain') return parseExplain(rest);
-  if (command !== 'scan') throw new InputError(command, 'is not a margin command (scan, explain)');
+  if (command === 'calibrate') return { command: 'calibrate', args: rest };
+  if (command !== 'scan') throw new InputError(command, 'is not a margin command (scan, calibrate, explain)');
 
   let values;
   try {
@@ -83,6 +97,9 @@ export function parseCommandLine(argv: string[]): CliCommand {
         variant: { type: 'string' },
         'batch-size': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
+        'no-standardize': { type: 'boolean', default: false },
+        knn: { type: 'string' },
+        'knn-graph': { type: 'string' },
         out: { type: 'string', multiple: true },
         format: { type: 'string' },
         top: { type: 'string', default: '10' },
@@ -130,6 +147,10 @@ export function parseCommandLine(argv: string[]): CliCommand {
     batchSize:
       values['batch-size'] === undefined ? undefined : positiveInteger('--batch-size', values['batch-size']),
     noCache: values['no-cache'],
+    knn: oneOf<KnnBackend>('--knn', values.knn, ['auto', 'exact', 'approximate']),
+    knnGraph: values['knn-graph'],
+    // Tabular features are standardised unless the flag says not to.
+    ...(values['no-standardize'] ? { standardize: false } : {}),
   };
   return {
     command: 'scan',
@@ -205,7 +226,11 @@ function parseExplain(args: string[]): ExplainCommand {
   };
 }
 
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: T[]): T | undefined {
+export function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: T[],
+): T | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value as T))
     throw new InputError(flag, `must be one of ${allowed.join(', ')}, got "${value}"`);
@@ -226,7 +251,7 @@ function positiveNumber(flag: string, text: string): number {
   return value;
 }
 
-function positiveInteger(flag: string, text: string): number {
+export function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1)
     throw new InputError(flag, `must be a positive integer, got "${text}"`);

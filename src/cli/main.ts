@@ -8,6 +8,7 @@ import { runExplain, type ExplainOutcome } from '../engine/explain';
 import { runScan } from '../engine/scan';
 import { formatOf, writeResult } from '../engine/resultFiles';
 import { parseCommandLine, USAGE, type ExplainCommand, type ScanCommand } from './args';
+import { runCalibrateCommand } from './calibrate';
 import { errorLine } from './errorLine';
 import { stderrContext } from './progress';
 import { formatTopTable } from './table';
@@ -60,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command.command === 'explain') await explain(command);
+    else if (command.command === 'calibrate') await runCalibrateCommand(command.args);
     else await scan(command);
     return 0;
   } catch (error) {

@@ -26,7 +26,35 @@ export function formatTopTable(result: ScanResult, top: number): string {
   ]);
   const table = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  return table
-    .map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '))
-    .join('\n');
+  const lines = table.map((row) =>
+    row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '),
+  );
+  return withCutoff(lines, result, shown.length).join('\n');
+}
+
+/**
+ * Where the task's estimate of how many samples are issues ends
+ * (`metrics.estimatedIssues`, e.g. wrong labels): a line under that rank when
+ * it is among the rows shown, else one line after the table saying so.
+ */
+function withCutoff(lines: string[], result: ScanResult, shown: number): string[] {
+  const estimate = result.metrics?.estimatedIssues;
+  if (estimate === undefined || !Number.isFinite(estimate)) return lines;
+  const count = Math.max(0, Math.round(estimate));
+  const share = result.samples.length
+    ? ` of ${result.samples.length} (${((100 * count) / result.samples.length).toFixed(1)}%)`
+    : '';
+  if (count > 0 && count < shown) {
+    const width = Math.max(...lines.map((line) => line.length));
+    const label = ` estimated issues: ${count}${share} above this line `;
+    return [
+      ...lines.slice(0, count + 1),
+      label.padStart(label.length + 2, '-').padEnd(width, '-'),
+      ...lines.slice(count + 1),
+    ];
+  }
+  return [
+    ...lines,
+    `estimated issues: ${count}${share}${count >= shown && count > 0 ? `, ranks 1–${count}` : ''}`,
+  ];
 }

@@ -14,7 +14,7 @@ export type { CsrGraph, GraphOptions } from './csr';
 export { checkKnnInput, exactKnn } from './knn';
 export { applyShift, highPassInfluence } from './margin';
 export type { FilterVariant, InfluenceOptions, ShiftOperator } from './margin';
-export { labelDisagreement, neighbourMajority, rankByScore } from './labelIssues';
+export { labelDisagreement, neighbourMajority, rankByScore } from './labels';
 export { auroc, averagePrecision, precisionAtK, recallAtFraction, recallAtK } from './metrics';
 export type { Positives } from './metrics';
 export { gramReference, pca } from './pca';

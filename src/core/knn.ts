@@ -108,7 +108,7 @@ export const exactKnn: KnnSearch = async (
  * Inserts candidate `j` at squared distance `d2` into the sorted list
  * `[base, base + k)` if it beats the current worst (by distance, then index).
  */
-function offer(
+export function offer(
   bestD2: Float64Array,
   bestIdx: Int32Array,
   base: number,
@@ -163,4 +163,23 @@ export function checkKnnInput(points: DenseMatrix, k: number): void {
       `row ${Math.floor(firstBad / dim)} has a non-finite value (${data[firstBad]}); kNN needs finite numbers`,
     );
   }
+}
+
+/**
+ * Recall@k of an approximate neighbour list against the exact one: the share
+ * of the exact k neighbours of the given rows that the approximate result also
+ * lists. `exact` holds one row of k per entry of `rows` (in that order);
+ * `approximate` holds all n rows.
+ */
+export function neighbourRecall(approximate: KnnResult, exact: KnnResult, rows: ArrayLike<number>): number {
+  const { k } = approximate;
+  if (exact.k !== k || exact.n !== rows.length)
+    throw new RangeError(`exact neighbours are ${exact.n}×${exact.k}, expected ${rows.length}×${k}`);
+  if (rows.length === 0) return 1;
+  let hits = 0;
+  for (let q = 0; q < rows.length; q++) {
+    const found = new Set(approximate.indices.subarray(rows[q] * k, (rows[q] + 1) * k));
+    for (let j = 0; j < k; j++) if (found.has(exact.indices[q * k + j])) hits++;
+  }
+  return hits / (rows.length * k);
 }

@@ -1,6 +1,7 @@
 /** Images held in one in-memory uint8 array (IDX, NPY): reading a sample is a slice. */
-import sharp from 'sharp';
-import type { ImageSource, RawImage } from './types';
+import type { ImageFit } from './imageFit';
+import { toRequest } from './imagePixels';
+import type { ImageSource, RawImage, StoredImageSize } from './types';
 
 /** Where the channel axis sits in each image of the array. */
 export type ChannelLayout = 'hwc' | 'chw';
@@ -27,7 +28,7 @@ export class ArrayImageSource implements ImageSource {
     }
   }
 
-  async read(index: number, channels?: number): Promise<RawImage> {
+  async read(index: number, channels?: number, fit?: ImageFit): Promise<RawImage> {
     if (!Number.isInteger(index) || index < 0 || index >= this.count) {
       throw new RangeError(`image index ${index} is outside 0…${this.count - 1}`);
     }
@@ -39,10 +40,12 @@ export class ArrayImageSource implements ImageSource {
     // A copy, so that a caller who edits the pixels cannot change the dataset.
     const slice = this.pixels.slice(start, start + this.imageSize);
     const hwc = this.layout === 'hwc' || own === 1 ? slice : chwToHwc(slice, height, width, own);
-    const image: RawImage = { width, height, channels: own, pixels: hwc };
-    if (channels === undefined || channels === own) return image;
-    if (own === 1) return greyToRgb(image);
-    return convertWithSharp(image, channels);
+    // The same conversions and resize as image files get, so both forms of a dataset agree.
+    return toRequest({ width, height, channels: own, pixels: hwc }, channels, fit);
+  }
+
+  storedSize(): Promise<StoredImageSize> {
+    return Promise.resolve(this.shape);
   }
 }
 
@@ -53,22 +56,4 @@ function chwToHwc(chw: Uint8Array, height: number, width: number, channels: numb
     for (let p = 0; p < plane; p++) hwc[p * channels + c] = chw[c * plane + p];
   }
   return hwc;
-}
-
-function greyToRgb(image: RawImage): RawImage {
-  const plane = image.width * image.height;
-  const rgb = new Uint8Array(plane * 3);
-  for (let p = 0; p < plane; p++) rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = image.pixels[p];
-  return { ...image, channels: 3, pixels: rgb };
-}
-
-/** RGB → greyscale the way the image-file path does it, so both forms of a dataset agree. */
-async function convertWithSharp(image: RawImage, channels: number): Promise<RawImage> {
-  const { data, info } = await sharp(image.pixels, {
-    raw: { width: image.width, height: image.height, channels: image.channels as 1 | 2 | 3 | 4 },
-  })
-    .toColourspace(channels === 1 ? 'b-w' : 'srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: info.channels, pixels: new Uint8Array(data) };
 }

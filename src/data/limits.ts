@@ -30,3 +30,31 @@ export function assertFitsInMemory(file: string, bytes: number, what: string): v
     );
   }
 }
+
+/**
+ * Largest image decoded, in pixels: sharp's own default (16383²). PNG and
+ * baseline JPEG are decoded in strips and WebP and JPEG shrink while they load,
+ * so even an image this large costs tens of MiB, not its full size.
+ */
+export const MAX_IMAGE_PIXELS = 0x3fff ** 2;
+
+/**
+ * Interlaced PNG, progressive JPEG and the other formats (GIF, TIFF, HEIF…)
+ * must be held whole while they decode, at about 4 bytes a pixel: 100
+ * megapixels (a medium-format camera's frame) is the most we let one take.
+ */
+export const MAX_WHOLE_IMAGE_PIXELS = 100_000_000;
+
+/**
+ * Images up to this size are decoded whole and resized exactly as Pillow
+ * resizes (imageResample.ts); larger ones are shrunk by sharp while they load
+ * and never held at full size.
+ */
+export const EXACT_RESIZE_MAX_PIXELS = 1024 * 1024;
+
+/** Images above this size are decoded one at a time, so that a folder of them cannot add up. */
+export const LARGE_IMAGE_PIXELS = 16 * 1024 * 1024;
+
+export function formatMegapixels(pixels: number): string {
+  return `${(pixels / 1e6).toFixed(1)} megapixels`;
+}

@@ -47,26 +47,10 @@ export async function readNpy(file: string): Promise<NpyArray> {
     const fileSize = (await handle.stat()).size;
     const prefix = Buffer.alloc(Math.min(fileSize, 12));
     await handle.read(prefix, 0, prefix.length, 0);
-    if (prefix.length < 10 || !prefix.subarray(0, 6).equals(MAGIC)) {
-      throw new InputError(
-        file,
-        'is not a .npy file: it does not start with the NumPy magic bytes \\x93NUMPY',
-      );
-    }
-    const major = prefix[6];
-    if (major < 1 || major > 3)
-      throw new InputError(
-        file,
-        `uses .npy format version ${major}.${prefix[7]}, which is not supported (1–3 are)`,
-      );
-    const lengthBytes = major === 1 ? 2 : 4;
-    if (prefix.length < 8 + lengthBytes)
-      throw new InputError(file, 'is truncated: it ends inside the .npy header');
-    const headerLength = major === 1 ? prefix.readUInt16LE(8) : prefix.readUInt32LE(8);
-    const dataOffset = 8 + lengthBytes + headerLength;
+    const { major, headerStart, dataOffset } = headerLayout(file, prefix);
     if (fileSize < dataOffset) throw new InputError(file, 'is truncated: it ends inside the .npy header');
-    const headerBytes = Buffer.alloc(headerLength);
-    await handle.read(headerBytes, 0, headerLength, 8 + lengthBytes);
+    const headerBytes = Buffer.alloc(dataOffset - headerStart);
+    await handle.read(headerBytes, 0, headerBytes.length, headerStart);
     const header = headerBytes.toString(major === 3 ? 'utf8' : 'latin1');
     const { dtype, shape, fortranOrder, bigEndian } = parseHeader(file, header);
     const count = shape.reduce((product, size) => product * size, 1);
@@ -92,6 +76,27 @@ export async function readNpy(file: string): Promise<NpyArray> {
   } finally {
     await handle.close();
   }
+}
+
+/** Where the header dict and the data start, from the first bytes: magic, version, header length. */
+function headerLayout(
+  file: string,
+  prefix: Buffer,
+): { major: number; headerStart: number; dataOffset: number } {
+  if (prefix.length < 10 || !prefix.subarray(0, 6).equals(MAGIC)) {
+    throw new InputError(file, 'is not a .npy file: it does not start with the NumPy magic bytes \\x93NUMPY');
+  }
+  const major = prefix[6];
+  if (major < 1 || major > 3)
+    throw new InputError(
+      file,
+      `uses .npy format version ${major}.${prefix[7]}, which is not supported (1–3 are)`,
+    );
+  const lengthBytes = major === 1 ? 2 : 4;
+  if (prefix.length < 8 + lengthBytes)
+    throw new InputError(file, 'is truncated: it ends inside the .npy header');
+  const headerLength = major === 1 ? prefix.readUInt16LE(8) : prefix.readUInt32LE(8);
+  return { major, headerStart: 8 + lengthBytes, dataOffset: 8 + lengthBytes + headerLength };
 }
 
 function parseHeader(
@@ -235,4 +240,31 @@ export function npyToStrings(array: NpyArray): string[] {
     }
   }
   return strings;
+}
+
+/**
+ * An .npy file held in memory (a member of an .npz archive); `file` names it
+ * in messages, e.g. `graph.npz:indices.npy`.
+ */
+export function npyFromBytes(file: string, bytes: Uint8Array): NpyArray {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { major, headerStart, dataOffset } = headerLayout(file, buffer);
+  if (buffer.length < dataOffset) throw new InputError(file, 'is truncated: it ends inside the .npy header');
+  const header = buffer.subarray(headerStart, dataOffset).toString(major === 3 ? 'utf8' : 'latin1');
+  const { dtype, shape, fortranOrder, bigEndian } = parseHeader(file, header);
+  const dataBytes = shape.reduce((product, size) => product * size, 1) * dtype.itemSize;
+  if (fortranOrder && shape.length > 1)
+    throw new InputError(
+      file,
+      'is stored in Fortran order, which is not supported: save it with np.ascontiguousarray',
+    );
+  if (buffer.length - dataOffset < dataBytes)
+    throw new InputError(
+      file,
+      `is truncated: shape (${shape.join(', ')}) of ${dtype.descr} needs ${dataBytes} bytes of data`,
+    );
+  // A copy: aligned for typed-array views, and independent of the archive's buffer.
+  const data = new Uint8Array(buffer.subarray(dataOffset, dataOffset + dataBytes));
+  if (bigEndian) swapBytes(data, dtype.kind === 'unicode' ? 4 : dtype.itemSize);
+  return { dtype, shape, data };
 }

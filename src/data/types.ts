@@ -1,5 +1,6 @@
 /** What every dataset loader returns. Samples are kept in dataset order. */
 import type { ComputeOptions, DenseMatrix, GramProduct } from '../core/types';
+import type { ImageFit } from './imageFit';
 
 export type DatasetKind = 'image-folder' | 'manifest' | 'idx' | 'npy' | 'tabular' | 'text';
 
@@ -18,6 +19,17 @@ export interface RawImage {
   height: number;
   channels: number;
   pixels: Uint8Array;
+  /** What was done to bring the stored image to what the reader asked for; absent when nothing was. */
+  adjusted?: ImageAdjustments;
+}
+
+/** A change of mode on the way to the model: channels, alpha, CMYK, bit depth. */
+export type ImageConversion = 'grey-to-rgb' | 'rgb-to-grey' | 'alpha' | 'cmyk' | '16-bit';
+
+export interface ImageAdjustments {
+  /** The stored image had another size and was resized (and cropped) to the fit asked for. */
+  resized: boolean;
+  conversions: ImageConversion[];
 }
 
 /** Images decoded on demand, so that 60k files never sit in memory as objects. */
@@ -27,11 +39,22 @@ export interface ImageSource {
   readonly shape?: { height: number; width: number; channels: number };
   /**
    * Decodes sample `index`. With `channels` given, converts to that many channels
-   * (1 = greyscale, 3 = RGB). Never resizes: a size that does not match the
-   * model is the caller's error to report. Throws InputError naming the file
-   * when the image cannot be decoded.
+   * (1 = greyscale, 3 = RGB); with `fit`, brings the image to that size (see
+   * imageFit.ts); `adjusted` on the result says what was changed. Throws
+   * InputError naming the file when the image cannot be decoded or is too large.
    */
-  read(index: number, channels?: number): Promise<RawImage>;
+  read(index: number, channels?: number, fit?: ImageFit): Promise<RawImage>;
+  /**
+   * The stored size of image `index` and its natural channels (1 = greyscale,
+   * else 3), from its header only. Optional: without it, callers decode the image.
+   */
+  storedSize?(index: number): Promise<StoredImageSize>;
+}
+
+export interface StoredImageSize {
+  width: number;
+  height: number;
+  channels: number;
 }
 
 /** A dense row-major float matrix: `rows × dim`. */
@@ -51,8 +74,21 @@ export interface Dataset {
   images?: ImageSource;
   /** Present for feature datasets (tabular CSV, feature NPY, text CSV after featurizing). */
   features?: FeatureMatrix;
+  /** Tabular CSV: its columns by name, so a model with a vector input can take the ones it names. */
+  columns?: TableColumns;
   /** Samples that could not be read; the rest of the dataset is still usable. */
   skipped: { index: number; file: string; problem: string }[];
+}
+
+/** The columns of a tabular CSV, by name. */
+export interface TableColumns {
+  /** Every column, in file order (for messages). */
+  all: string[];
+  /** The columns of `Dataset.features`, in order: the numeric ones but the label, or those the user named. */
+  features: string[];
+  label?: string;
+  /** The named columns (each one of `all`) as a matrix; a cell that is not a number is an InputError naming the table. */
+  select(names: string[]): FeatureMatrix;
 }
 
 /** Options a user may give to point a loader at the right columns/files. */

@@ -18,9 +18,9 @@ import { argmax, softmax } from '../model/attribution/batches';
 import { spatialLayout, type OcclusionOptions } from '../model/attribution/occlusion';
 import type { ForwardModel } from '../model/autodiff/types';
 import { forwardModelOf, sampleShapeOf } from '../model/forwardModel';
-import { pixelsPerImage, sizeMismatch, writeImage } from '../model/preprocess';
+import { imageFitOf, pixelsPerImage, sizeMismatch, writeImage } from '../model/preprocess';
 import { openModel, type LoadedModel } from '../model/session';
-import { loadModelConfig, sidecarPath, type InputConfig } from '../model/sidecar';
+import { loadModelConfig, sidecarPath, takesImages, type InputConfig } from '../model/sidecar';
 import {
   EXPLAIN_METHODS,
   type ExplainMethod,
@@ -43,7 +43,7 @@ export interface ExplainOutcome extends Omit<ExplainResult, 'map'> {
 interface ExplainConfig {
   logits: string;
   labels?: string[];
-  /** The sidecar's (or inferred) image input; absent for a feature model without a sidecar fed a .npy. */
+  /** The sidecar's (or inferred) image input; absent for a model that takes vectors, or a feature model without a sidecar fed a .npy. */
   input?: InputConfig;
 }
 
@@ -188,13 +188,15 @@ function flagOf(key: string): string {
 }
 
 /**
- * The sidecar as loadModelConfig reads it. A feature model (say [N, 10]) has
- * no image geometry; without a sidecar that is only an error for image inputs.
+ * The sidecar as loadModelConfig reads it. A model that takes vectors ([N, D])
+ * has no image geometry and is explained on a .npy input; a feature model of
+ * another shape without a sidecar is only an error for image inputs.
  */
 async function explainConfig(model: LoadedModel, imageInput: boolean): Promise<ExplainConfig> {
   try {
     const config = await loadModelConfig(model.path, model.info);
-    return { logits: config.logits, labels: config.labels, input: config.input };
+    const input = takesImages(config) ? config.input : undefined;
+    return { logits: config.logits, labels: config.labels, ...(input ? { input } : {}) };
   } catch (error) {
     if (imageInput || !isInputError(error) || existsSync(sidecarPath(model.path))) throw error;
     return { logits: model.info.outputs[0].name };
@@ -217,22 +219,31 @@ async function readNpyInput(file: string, sampleShape: number[], modelPath: stri
   return { x: Float32Array.from(npyToFloat32(array)) };
 }
 
-/** An image file is decoded and preprocessed as the sidecar says; never resized. */
+/** An image file is decoded, brought to the model's input (sidecar `input.resize`) and preprocessed as the sidecar says. */
 async function readImageInput(
   file: string,
   config: ExplainConfig,
   sampleShape: number[],
   model: LoadedModel,
 ): Promise<LoadedInput> {
-  const input = config.input!;
   const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
+  const input = config.input;
+  if (!input) {
+    const image = await decodeImageFile(file);
+    throw new InputError(
+      model.path,
+      `takes vectors of ${sampleSize} features (input [N, ${sampleShape.join(', ')}]), not images: ${basename(file)} is a ` +
+        `${image.width}×${image.height} image with ${image.channels} channel${image.channels === 1 ? '' : 's'}; ` +
+        `give one normalised feature vector as .npy, of shape (${sampleSize}) or (1, ${sampleSize})`,
+    );
+  }
   if (pixelsPerImage(input) !== sampleSize) {
     throw new InputError(
       sidecarPath(model.path),
       `describes ${input.channels}×${input.height}×${input.width} images, but the model's input holds ${sampleSize} values per sample`,
     );
   }
-  const image = await decodeImageFile(file, input.channels);
+  const image = await decodeImageFile(file, input.channels, imageFitOf(input));
   const mismatch = sizeMismatch(image, input, basename(model.path));
   if (mismatch) throw new InputError(file, mismatch);
   const x = new Float32Array(sampleSize);

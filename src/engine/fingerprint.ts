@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../data/types';
@@ -8,8 +9,11 @@ const STAT_CONCURRENCY = 64;
 
 /**
  * A hash of what the dataset's samples are: their ids and, for every file
- * behind them, size and modification time. Re-saving an image changes it;
- * editing a label file does not (labels are not part of the embeddings).
+ * behind them, size and modification time (reading every image of a folder
+ * to hash it would cost as much as the scan the cache saves). Re-saving an
+ * image changes it; editing a label file does not (labels are not part of
+ * the embeddings). A dataset held in one file (IDX, NPY, CSV), which the
+ * loader reads whole anyway, is hashed by its content.
  */
 export async function datasetFingerprint(dataset: Dataset): Promise<string> {
   const hash = createHash('sha256');
@@ -30,7 +34,7 @@ export async function datasetFingerprint(dataset: Dataset): Promise<string> {
 
 async function sourceStamp(source: string): Promise<string> {
   const stamp = await fileStamp(source);
-  if (stamp !== 'dir') return stamp;
+  if (stamp !== 'dir') return stamp === 'missing' ? stamp : contentDigest(source);
   const names = (await readdir(source)).sort();
   const stamps = await Promise.all(names.map((name) => fileStamp(join(source, name))));
   return names.map((name, i) => `${name}:${stamps[i]}`).join('\n');
@@ -48,4 +52,25 @@ export async function fileStamp(path: string): Promise<string> {
 
 export function hashJson(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+/**
+ * SHA-256 of a file's bytes (streamed), or of a folder's files by name and
+ * content (not recursive); 'missing' when the path does not exist. What a
+ * cache key needs for a file whose content may change while its size and
+ * modification time stay (a model re-exported over itself, then touched).
+ */
+export async function contentDigest(path: string): Promise<string> {
+  const stamp = await fileStamp(path);
+  if (stamp === 'missing') return stamp;
+  const hash = createHash('sha256');
+  if (stamp === 'dir') {
+    for (const name of (await readdir(path)).sort()) {
+      const file = join(path, name);
+      hash.update(`${name}\0${(await fileStamp(file)) === 'dir' ? 'dir' : await contentDigest(file)}\n`);
+    }
+    return hash.digest('hex');
+  }
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

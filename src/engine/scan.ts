@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { stageTimer } from './stageTimer';
 import { InputError, ParameterError } from '../core/errors';
 import { openDataset } from '../data/open';
 import type { Dataset } from '../data/types';
@@ -10,9 +11,11 @@ import type {
   ScanParams,
   ScanResult,
 } from '../protocol/engine';
+import { calibratedScorer, withCalibrationNotice } from './calibrate/recommendationStore';
 import { MarginCache } from './cache';
 import type { JobContext } from './context';
-import { datasetFingerprint, fileStamp, hashJson } from './fingerprint';
+import { contentDigest, datasetFingerprint, hashJson } from './fingerprint';
+import { NeighbourSearch, readGivenGraph } from './neighbours';
 import { computeRepresentation } from './representation';
 import { findTask, resolveScorer, type TaskDefinition } from './tasks';
 import type { ResolvedScanParams, TaskDataset, TaskOutput } from './tasks/types';
@@ -22,7 +25,12 @@ const DEFAULT_BATCH_SIZE = 256;
 const RESULT_VERSION = 2;
 
 /** Paths made absolute (so cache keys and messages do not depend on the cwd) and every default filled in. */
-export function resolveParams(params: ScanParams, task: TaskDefinition, cwd: string): ResolvedScanParams {
+export function resolveParams(
+  params: ScanParams,
+  task: TaskDefinition,
+  cwd: string,
+  calibratedScorer?: string,
+): ResolvedScanParams {
   const absolute = (path: string | undefined) => (path ? resolve(cwd, path) : undefined);
   const datasets = (params.datasets ?? []).map((spec): DatasetSpec => {
     const resolved: DatasetSpec = { ...spec, path: resolve(cwd, spec.path), labels: absolute(spec.labels) };
@@ -33,8 +41,9 @@ export function resolveParams(params: ScanParams, task: TaskDefinition, cwd: str
     ...params,
     datasets,
     model: absolute(params.model),
+    knnGraph: absolute(params.knnGraph),
     k: params.k ?? task.defaultK,
-    scorer: resolveScorer(task, params.scorer),
+    scorer: resolveScorer(task, params.scorer, calibratedScorer),
     operator: params.operator ?? 'normalized',
     variant: params.variant ?? 'algorithm-1',
     batchSize: params.batchSize ?? DEFAULT_BATCH_SIZE,
@@ -55,6 +64,8 @@ export function validateParams(params: ResolvedScanParams, task: TaskDefinition)
   positive('k', params.k);
   positive('batchSize', params.batchSize);
   positive('count', params.count);
+  if (params.knn !== undefined && !['auto', 'exact', 'approximate'].includes(params.knn))
+    throw new ParameterError('knn', `must be auto, exact or approximate, got ${params.knn}`);
 
   const roles = params.datasets.map((spec) => spec.role);
   for (const role of new Set(roles)) {
@@ -94,17 +105,11 @@ export async function runScan(
   cwd = process.cwd(),
 ): Promise<ScanResult> {
   const task = findTask(input.task);
-  const params = resolveParams(input, task, cwd);
+  // `auto` is the scorer `margin calibrate` chose for this dataset and model, once it has run.
+  const calibration = await calibratedScorer(task, resolveParams(input, task, cwd), input.scorer);
+  const params = resolveParams(input, task, cwd, calibration?.scorer);
   validateParams(params, task);
-  const timings: Record<string, number> = {};
-  const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[stage] = (timings[stage] ?? 0) + Math.round(performance.now() - start);
-    }
-  };
+  const { timings, timed } = stageTimer();
 
   context.progress('reading the dataset', 0, 1);
   const opened = await timed('dataset', () =>
@@ -124,7 +129,10 @@ export async function runScan(
   const cachedResult = resultKey ? await cache!.readResult(resultKey) : undefined;
   if (cachedResult) {
     context.log('info', 'result read from the cache');
-    return { ...cachedResult, params, cached: { embeddings: true, result: true } };
+    return withCalibrationNotice(
+      { ...cachedResult, params, cached: { embeddings: true, result: true } },
+      calibration,
+    );
   }
 
   const prepared: TaskDataset[] = [];
@@ -137,8 +145,18 @@ export async function runScan(
   const data = prepared.find((entry) => entry.role === 'data')!;
   const reference = prepared.find((entry) => entry.role === 'reference');
   if (reference) checkComparable(data, reference);
+  const { dataset: dataSet, representation: dataPoints } = data;
+  const given = params.knnGraph
+    ? await timed('graph file', () =>
+        readGivenGraph(params.knnGraph!, dataSet.samples.length, dataSet.source, dataPoints),
+      )
+    : undefined;
+  const neighbours = new NeighbourSearch(params.knn, given, cache?.indexStore());
 
-  const output = await timed('task', () => task.run({ params, data, reference, cache }, context));
+  const output = await timed('task', () =>
+    task.run({ params, data, reference, cache, neighbours: neighbours.search }, context),
+  );
+  const knnNotices = neighbours.finish(task.name);
   const result: ScanResult = {
     task: task.name,
     title: task.title,
@@ -149,8 +167,15 @@ export async function runScan(
     ...(reference ? { reference: summary(reference.dataset, output.labelNames) } : {}),
     samples: rankSamples(output, data.dataset),
     skipped: data.representation.skipped,
-    metrics: output.metrics,
-    notices: output.notices ?? [],
+    metrics:
+      Object.keys(neighbours.metrics).length || data.representation.metrics
+        ? { ...output.metrics, ...neighbours.metrics, ...data.representation.metrics }
+        : output.metrics,
+    notices: [
+      ...knnNotices,
+      ...prepared.flatMap((entry) => entry.representation.notices ?? []),
+      ...(output.notices ?? []),
+    ],
     ...(output.prototypes ? { prototypes: output.prototypes } : {}),
     ...(output.criticisms ? { criticisms: output.criticisms } : {}),
     ...(output.distribution ? { distribution: output.distribution } : {}),
@@ -158,10 +183,13 @@ export async function runScan(
     cached: { embeddings: prepared.every((entry) => entry.representation.cached), result: false },
   };
   if (resultKey) await cache!.writeResult(resultKey, result);
-  return result;
+  // Not cached with the result: the same ranking may come from an explicit --scorer, and the
+  // cache entries found damaged (and rebuilt) concern this run only.
+  const damaged = cache?.notices ?? [];
+  return withCalibrationNotice({ ...result, notices: [...damaged, ...result.notices!] }, calibration);
 }
 
-async function openRole(
+export async function openRole(
   spec: DatasetSpec,
   labelsOptional: boolean,
 ): Promise<{ spec: DatasetSpec; dataset: Dataset }> {
@@ -197,7 +225,7 @@ function describe(source: string): string {
 }
 
 /** Highest score first (NaN last), ties in dataset order; rank 1 is the most deserving of review. */
-function rankSamples(output: TaskOutput, dataset: Dataset): SampleResult[] {
+export function rankSamples(output: TaskOutput, dataset: Dataset): SampleResult[] {
   const ordered = [...output.samples].sort((a, b) => {
     const aNaN = Number.isNaN(a.score);
     const bNaN = Number.isNaN(b.score);
@@ -224,13 +252,18 @@ async function resultCacheKey(
   opened: { spec: DatasetSpec; dataset: Dataset }[],
 ): Promise<string> {
   const { noCache: _noCache, cacheRoot: _cacheRoot, batchSize: _batchSize, ...ranking } = params;
-  // The model file and its sidecar (class names, preprocessing) both shape the result.
+  // The model file and its sidecar (class names, preprocessing) both shape the result: keyed by
+  // their bytes, since a model re-exported over itself may keep its size and modification time.
   const model = params.model
-    ? [await fileStamp(params.model), await fileStamp(params.model.replace(/\.onnx$/i, '') + '.margin.json')]
+    ? [
+        await contentDigest(params.model),
+        await contentDigest(params.model.replace(/\.onnx$/i, '') + '.margin.json'),
+      ]
     : null;
+  const graph = params.knnGraph ? await contentDigest(params.knnGraph) : null;
   const datasets = [];
   for (const { spec, dataset } of opened) {
     datasets.push({ role: spec.role, data: await datasetFingerprint(dataset), labels: dataset.labels });
   }
-  return hashJson({ version: RESULT_VERSION, ranking, model, datasets });
+  return hashJson({ version: RESULT_VERSION, ranking, model, graph, datasets });
 }

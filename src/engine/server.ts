@@ -1,12 +1,14 @@
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { ENGINE_ERRORS, type LogParams } from '../protocol/engine';
 import {
+  calibrateRequest,
   cancelRequest,
   explainRequest,
   logNotification,
   progressNotification,
   scanRequest,
 } from '../protocol/engineRpc';
+import { runCalibration } from './calibrate';
 import type { JobContext } from './context';
 import { toResponseError } from './errors';
 import { runExplain } from './explain';
@@ -17,7 +19,7 @@ import { runScan } from './scan';
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * Serves scan/explain/cancel on a connection. Each job has its own
+ * Serves scan/calibrate/explain/cancel on a connection. Each job has its own
  * AbortController; a failing job answers with an error and the engine keeps
  * serving.
  */
@@ -55,6 +57,10 @@ export function serveEngine(connection: MessageConnection): void {
 
   connection.onRequest(scanRequest, ({ jobId, params }) =>
     runJob(jobId, `${params.task} scan`, (context) => runScan(params, context)),
+  );
+
+  connection.onRequest(calibrateRequest, ({ jobId, params }) =>
+    runJob(jobId, 'calibration', (context) => runCalibration(params, context)),
   );
 
   connection.onRequest(explainRequest, ({ jobId, params }) =>

@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { MarginLensApi } from './api';
+import { CalibrationPanels } from './calibrate/calibratePanel';
+import { CALIBRATE_COMMAND, runCalibrateCommand } from './commands/calibrateCommand';
 import { PENDING_COMMANDS, notAvailableYet, type PendingCommand } from './commands/notAvailableYet';
 import type { ExtensionServices } from './commands/services';
 import { TASK_COMMANDS, runTaskCommand } from './commands/taskCommands';
@@ -29,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
 
   const panels = new ResultsPanels(context.extensionUri, log);
   context.subscriptions.push(panels);
+  const calibrations = new CalibrationPanels(context.extensionUri, log);
+  context.subscriptions.push(calibrations);
 
   const services: ExtensionServices = {
     log,
@@ -40,6 +44,9 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
     ...TASK_COMMANDS.map((spec) =>
       vscode.commands.registerCommand(spec.command, (arg?: unknown) => runTaskCommand(services, spec, arg)),
     ),
+    vscode.commands.registerCommand(CALIBRATE_COMMAND, (arg?: unknown) =>
+      runCalibrateCommand(services, calibrations, arg),
+    ),
     vscode.commands.registerCommand('margin.showLog', () => log.show()),
     ...(Object.keys(PENDING_COMMANDS) as PendingCommand[]).map((command) =>
       vscode.commands.registerCommand(command, () => notAvailableYet(command)),
@@ -49,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
   log.info(`MARGIN Lens ${String(context.extension.packageJSON.version ?? '')} activated`);
   return {
     lastResults: () => panels.lastResults(),
+    lastCalibration: () => calibrations.lastCalibration(),
     engineLog: () => client.engineLog(),
   };
 }

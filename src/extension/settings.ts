@@ -11,10 +11,14 @@ export interface ScanSettings {
   modelPath: string;
   /** The clean, labelled reference set (adversarial: required; boundary: optional). */
   referencePath: string;
+  /** Find Label Issues' scorer: `auto` (calibration's choice for the data and model, else the default) or a name. */
+  scorer: string;
   /** Prototypes and criticisms listed by Find Prototypes and Criticisms. */
   prototypeCount: number;
   /** The batch Suggest Samples to Label marks. */
   labelBatchSize: number;
+  /** Standardise a tabular CSV's numeric columns before the graph (scans without a model). */
+  standardizeFeatures: boolean;
 }
 
 export const SETTING_DEFAULTS: ScanSettings = {
@@ -22,8 +26,10 @@ export const SETTING_DEFAULTS: ScanSettings = {
   dataPath: '',
   modelPath: '',
   referencePath: '',
+  scorer: 'auto',
   prototypeCount: 50,
   labelBatchSize: 100,
+  standardizeFeatures: true,
 };
 
 export type SettingGetter = (key: keyof ScanSettings) => unknown;
@@ -50,8 +56,14 @@ const CHECKS: Record<keyof ScanSettings, (value: unknown) => Check> = {
   dataPath: path,
   modelPath: path,
   referencePath: path,
+  scorer: (value) =>
+    typeof value === 'string' && value.trim()
+      ? { ok: true, value: value.trim() }
+      : { ok: false, problem: `must be "auto" or the name of a scorer, got ${JSON.stringify(value)}` },
   prototypeCount: integerIn(1, 10000),
   labelBatchSize: integerIn(1, 100000),
+  standardizeFeatures: (value) =>
+    typeof value === 'boolean' ? { ok: true, value } : { ok: false, problem: `must be true or false, got ${JSON.stringify(value)}` },
 };
 
 export function readScanSettings(get: SettingGetter): SettingsResult {

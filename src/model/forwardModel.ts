@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { inBatches } from './batches';
 import { InputError } from '../core/errors';
 import type { ForwardModel } from './autodiff/types';
-import { createSession, openModel, type LoadedModel } from './session';
+import { createSession, declaredBatch, openModel, runFailure, type LoadedModel } from './session';
 
 export interface ForwardModelOptions {
   /** The output that holds the logits (default: the model's first output). */
@@ -81,7 +81,7 @@ export function sampleShapeOf(
       `input "${inputName}" has shape [${dims.join(', ')}]; MARGIN Lens expects a batch dimension followed by the sample's dimensions`,
     );
   }
-  const [batch, ...rest] = dims;
+  const rest = dims.slice(1);
   const symbolic = rest.findIndex((d) => typeof d !== 'number' || d < 1);
   if (symbolic >= 0) {
     throw new InputError(
@@ -91,7 +91,7 @@ export function sampleShapeOf(
     );
   }
   return {
-    batchDim: typeof batch === 'number' && batch > 0 ? batch : undefined,
+    batchDim: declaredBatch({ name: inputName, dims }),
     sampleShape: rest as number[],
   };
 }
@@ -148,10 +148,7 @@ class OrtForwardModel implements ForwardModel {
     try {
       result = await this.session.run({ [this.inputName]: tensor }, [this.logitsName]);
     } catch (error) {
-      throw new InputError(
-        this.path,
-        `onnxruntime failed to run the model: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
-      );
+      throw runFailure(this.path, error);
     }
     const output = result[this.logitsName];
     if (output.type !== 'float32') {

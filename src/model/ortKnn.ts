@@ -11,7 +11,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { createCheckpoint } from '../core/cooperative';
-import { checkKnnInput } from '../core/knn';
+import { checkKnnInput, offer } from '../core/knn';
 import type { ComputeOptions, DenseMatrix, KnnResult, KnnSearch } from '../core/types';
 import { FLOAT, floatAttribute, helperModel, INT64, intAttribute, node, valueInfo } from './onnxGraph';
 import { helperSession } from './helperSessions';
@@ -99,27 +99,46 @@ export const ortKnn: KnnSearch = async (
   return { n, k, indices, distances };
 };
 
-/** Drops the row itself (or, among more than k + 1 exact duplicates, the last candidate), then orders by exact distance. */
-function keepNeighbours(
+/**
+ * Keeps the k nearest of a row's candidates (the best few an index or TopK
+ * returned, in any order): drops the row itself (or, among more than k + 1
+ * exact duplicates, the last candidate), recomputes each distance in float64
+ * and orders by distance, then index. Candidates that are not row indices
+ * (an index pads a short answer with −1 or 2⁶⁴ − 1) are ignored. Returns
+ * false, writing nothing, when fewer than k candidates remain.
+ */
+export function keepNeighbours(
   row: number,
-  found: BigInt64Array,
-  centred: Float32Array,
+  found: ArrayLike<bigint>,
+  points: Float32Array,
   dim: number,
   k: number,
   indices: Int32Array,
   distances: Float32Array,
-): void {
-  const chosen: { index: number; d2: number }[] = [];
-  for (const candidate of found) {
-    const index = Number(candidate);
-    if (index !== row) chosen.push({ index, d2: squaredDistance(centred, row * dim, index * dim, dim) });
+): boolean {
+  const rows = points.length / dim;
+  // The k best so far, by (distance, index), as the core reference keeps them: no objects per row.
+  if (scratchD2.length < k) [scratchD2, scratchIndex] = [new Float64Array(k), new Int32Array(k)];
+  scratchD2.fill(Infinity, 0, k);
+  scratchIndex.fill(0x7fffffff, 0, k);
+  let count = 0;
+  for (let s = 0; s < found.length; s++) {
+    const index = Number(found[s]);
+    if (index === row || index < 0 || index >= rows) continue;
+    offer(scratchD2, scratchIndex, 0, k, squaredDistance(points, row * dim, index * dim, dim), index);
+    count++;
   }
-  chosen.sort((a, b) => a.d2 - b.d2 || a.index - b.index);
+  if (count < k) return false;
   for (let j = 0; j < k; j++) {
-    indices[row * k + j] = chosen[j].index;
-    distances[row * k + j] = Math.sqrt(chosen[j].d2);
+    indices[row * k + j] = scratchIndex[j];
+    distances[row * k + j] = Math.sqrt(scratchD2[j]);
   }
+  return true;
 }
+
+/** Reused by keepNeighbours across rows (it runs once per row, a million times at scale). */
+let scratchD2 = new Float64Array(0);
+let scratchIndex = new Int32Array(0);
 
 /** Points minus their column means: distances are unchanged, and the float32 Gemm cancels less. */
 function centre(points: DenseMatrix): Float32Array {

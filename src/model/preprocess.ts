@@ -2,8 +2,19 @@
  * Pixels → model input: x = (pixel · scale − mean[c]) / std[c], laid out as
  * the sidecar says (NCHW or NHWC), written straight into the batch buffer.
  */
-import type { RawImage } from '../data/types';
+import type { ImageFit } from '../data/imageFit';
+import type { ImageSource, RawImage } from '../data/types';
 import type { InputConfig } from './sidecar';
+
+/** The size every image is brought to, and how (the sidecar's `input.resize`). */
+export function imageFitOf(input: InputConfig): ImageFit {
+  return { width: input.width, height: input.height, resize: input.resize };
+}
+
+/** Image `index` with the model's channels and size. */
+export function readModelImage(images: ImageSource, index: number, input: InputConfig): Promise<RawImage> {
+  return images.read(index, input.channels, imageFitOf(input));
+}
 
 export function pixelsPerImage(input: InputConfig): number {
   return input.channels * input.height * input.width;
@@ -36,11 +47,15 @@ export function batchDims(input: InputConfig, declaredRank: number, count: numbe
   return input.layout === 'NCHW' ? [count, channels, height, width] : [count, height, width, channels];
 }
 
-/** Why an image cannot be fed to the model, or undefined when its size matches. */
+/**
+ * Why an image cannot be fed to the model, or undefined when its size matches.
+ * Readers bring images to the model's size, so this guards against a reader that did not.
+ */
 export function sizeMismatch(image: RawImage, input: InputConfig, modelName: string): string | undefined {
-  if (image.height === input.height && image.width === input.width) return undefined;
+  if (image.height === input.height && image.width === input.width && image.channels === input.channels)
+    return undefined;
   return (
-    `is ${image.width}×${image.height} pixels, but ${modelName} expects ${input.width}×${input.height} ` +
-    `(${input.channels}×${input.height}×${input.width} input); MARGIN Lens does not resize images silently — resize them or use a matching model`
+    `is ${image.channels}×${image.height}×${image.width} after decoding, but ${modelName} expects ` +
+    `${input.channels}×${input.height}×${input.width}`
   );
 }

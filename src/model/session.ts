@@ -1,8 +1,8 @@
 /**
  * Opening a model file: read it once, hash it (the cache key), decode its
  * protobuf (to list inputs, outputs and nodes) and check that it has the one
- * image input MARGIN Lens feeds. The onnxruntime session itself is created by
- * whoever needs it (inference adds an embedding output first).
+ * image or feature input MARGIN Lens feeds. The onnxruntime session itself is
+ * created by whoever needs it (inference adds an embedding output first).
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -43,7 +43,8 @@ export async function openModel(path: string): Promise<LoadedModel> {
   if (size === undefined) throw new InputError(path, 'does not exist');
   if (size < 0) throw new InputError(path, 'is not a file (an .onnx model file was expected)');
   if (size === 0) throw new InputError(path, 'is empty, not an ONNX model');
-  if (size > MAX_MODEL_BYTES) throw new InputError(path, `is ${formatBytes(size)}; onnxruntime loads models up to 2 GiB`);
+  if (size > MAX_MODEL_BYTES)
+    throw new InputError(path, `is ${formatBytes(size)}; onnxruntime loads models up to 2 GiB`);
   const bytes = new Uint8Array(await readFile(path));
   const proto = decodeOrExplain(path, bytes);
   const info = describe(proto);
@@ -60,9 +61,12 @@ export async function openModel(path: string): Promise<LoadedModel> {
 /** An onnxruntime session over `bytes` (the model, possibly with extra outputs); load errors name the file. */
 export async function createSession(path: string, bytes: Uint8Array): Promise<ort.InferenceSession> {
   try {
-    return await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', executionMode: 'sequential' });
+    return await ort.InferenceSession.create(bytes, {
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    });
   } catch (error) {
-    throw new InputError(path, `onnxruntime cannot load this model: ${firstLine(error)}`);
+    throw new InputError(path, `onnxruntime cannot load this model: ${oneLine(error)}`);
   }
 }
 
@@ -71,7 +75,7 @@ function decodeOrExplain(path: string, bytes: Uint8Array): onnx.ModelProto {
   try {
     proto = decodeModel(bytes);
   } catch (error) {
-    throw new InputError(path, `is not a valid ONNX model (the protobuf does not decode: ${firstLine(error)})`);
+    throw new InputError(path, `is not a valid ONNX model (the protobuf does not decode: ${oneLine(error)})`);
   }
   // Random bytes sometimes decode into an empty message; a model has a graph with nodes.
   if (!proto.graph || graphOf(proto).node.length === 0) {
@@ -94,7 +98,9 @@ function tensorInfo(value: onnx.IValueInfoProto): TensorInfo {
   const dims = value.type?.tensorType?.shape?.dim ?? [];
   return {
     name: value.name ?? '',
-    dims: dims.map((d) => (d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue) : d.dimParam || '?')),
+    dims: dims.map((d) =>
+      d.dimValue !== undefined && d.dimValue !== null ? toNumber(d.dimValue) : d.dimParam || '?',
+    ),
   };
 }
 
@@ -103,9 +109,32 @@ export function toNumber(value: number | { toNumber(): number }): number {
   return typeof value === 'number' ? value : value.toNumber();
 }
 
-function firstLine(error: unknown): string {
+/**
+ * The batch size the model declares when it is a fixed number, else undefined
+ * (a symbolic batch). `torch.onnx.export` without `dynamic_axes` declares the
+ * batch of its example input, and onnxruntime then refuses any other.
+ */
+export function declaredBatch(input: TensorInfo): number | undefined {
+  const batch = input.dims[0];
+  return typeof batch === 'number' && batch > 0 ? batch : undefined;
+}
+
+/** An onnxruntime run that failed, as an input error naming the model, with onnxruntime's whole message. */
+export function runFailure(path: string, error: unknown): InputError {
+  return new InputError(path, `onnxruntime failed to run the model: ${oneLine(error)}`);
+}
+
+/**
+ * An error's whole message on one line: onnxruntime's messages span several
+ * lines, and the later ones say what was wrong ("index: 0 Got: 40 Expected: 1").
+ */
+function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0].trim();
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 function formatBytes(bytes: number): string {

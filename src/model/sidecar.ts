@@ -3,9 +3,12 @@
  * into the model's input, which output holds the logits, the class names, and
  * which tensor is the embedding. Every field is optional; defaults come from
  * the model's input shape, so a plain exported classifier works without one.
+ * A model whose input is `[N, D]` takes vectors (`ModelConfig.vector`): the
+ * columns `input.features` names, normalised by `mean`/`std` (D entries or one).
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../core/errors';
+import { DEFAULT_RESIZE, RESIZE_MODES, type ResizeMode } from '../data/imageFit';
 import type { Dim, ModelInfo } from './session';
 
 export type InputLayout = 'NCHW' | 'NHWC';
@@ -20,10 +23,33 @@ export interface InputConfig {
   scale: number;
   mean: number[];
   std: number[];
+  /** How an image of another size is brought to height × width: torchvision's Resize (+ CenterCrop). */
+  resize: ResizeMode;
+}
+
+/** How a table row becomes the input of a model that takes vectors `[N, D]`. */
+export interface VectorInputConfig {
+  name: string;
+  /** D, the values per sample; undefined when the model leaves it symbolic (the table then decides). */
+  size?: number;
+  /** The table columns fed to the model, in order; default: the table's numeric columns but the label. */
+  features?: string[];
+  /** x = (value · scale − mean[d]) / std[d]; scale is 1 unless the sidecar gives it. */
+  scale: number;
+  mean: number[];
+  std: number[];
+  /**
+   * True when D may also be a flattened square greyscale image (an MLP on
+   * 28×28 pixels): D is a perfect square, or the sidecar describes an image,
+   * and it names no features nor per-feature mean/std. Image datasets then work too.
+   */
+  flattenedImage: boolean;
 }
 
 export interface ModelConfig {
   input: InputConfig;
+  /** Present for a 2-D input `[N, D]`; without `flattenedImage` the model takes vectors only and `input` is unused. */
+  vector?: VectorInputConfig;
   /** Class names, index = logit position. */
   labels?: string[];
   /** The output that holds the logits. */
@@ -58,13 +84,78 @@ export async function loadModelConfig(modelPath: string, info: ModelInfo): Promi
       scale: given.scale ?? 1 / 255,
       mean: given.mean ?? [0],
       std: given.std ?? [1],
+      resize: given.resize ?? DEFAULT_RESIZE,
     },
     labels: raw?.labels as string[] | undefined,
     logits: (raw?.logits as string | undefined) ?? info.outputs[0].name,
     embedding: (raw?.embedding as string | null | undefined) ?? null,
   };
+  const vector = vectorInputOf(inputName, input.dims, (raw?.input ?? {}) as Record<string, unknown>, problem);
+  if (vector) config.vector = vector;
   validate(config, info, problem, path);
   return config;
+}
+
+/** Whether the model can take images: any input but a vector-only `[N, D]`. */
+export function takesImages(config: ModelConfig): boolean {
+  return !config.vector || config.vector.flattenedImage;
+}
+
+/**
+ * The vector reading of a 2-D input, checked: `features` (column names, D of
+ * them), `mean`/`std` (1 or D numbers), `scale`. Undefined for other ranks,
+ * where `features` is an error.
+ */
+function vectorInputOf(
+  name: string,
+  dims: Dim[],
+  given: Record<string, unknown>,
+  problem: (what: string) => InputError,
+): VectorInputConfig | undefined {
+  if (dims.length !== 2) {
+    if (given.features !== undefined) {
+      throw problem(`input.features is for a model that takes vectors ([N, D]); this model's input is [${dims.join(', ')}]`);
+    }
+    return undefined;
+  }
+  const size = typeof dims[1] === 'number' && dims[1] > 0 ? dims[1] : undefined;
+  const features = given.features;
+  if (features !== undefined) {
+    if (!Array.isArray(features) || features.length === 0 || !features.every((f) => typeof f === 'string' && f.trim() !== '')) {
+      throw problem('input.features must be a list of column names');
+    }
+    if (size !== undefined && features.length !== size) {
+      throw problem(`input.features names ${features.length} columns, but the model takes ${size} values per sample (input [N, ${size}])`);
+    }
+    const repeated = features.find((f, i) => features.indexOf(f) !== i);
+    if (repeated !== undefined) throw problem(`input.features names column "${String(repeated)}" twice`);
+  }
+  const width = (features as string[] | undefined)?.length ?? size;
+  const perFeature = (value: unknown) => Array.isArray(value) && value.length > 1 && value.length === width;
+  const imageHints = ['layout', 'channels', 'height', 'width'].some((key) => given[key] !== undefined);
+  const square = size !== undefined && Number.isInteger(Math.sqrt(size));
+  const flattenedImage = features === undefined && !perFeature(given.mean) && !perFeature(given.std) && (imageHints || square);
+  const vector: VectorInputConfig = {
+    name,
+    size,
+    features: features as string[] | undefined,
+    scale: given.scale === undefined ? 1 : (given.scale as number),
+    mean: (given.mean as number[] | undefined) ?? [0],
+    std: (given.std as number[] | undefined) ?? [1],
+    flattenedImage,
+  };
+  if (vector.features === undefined) delete vector.features;
+  if (vector.size === undefined) delete vector.size;
+  if (!(typeof vector.scale === 'number' && Number.isFinite(vector.scale))) throw problem('input.scale must be a number');
+  for (const key of ['mean', 'std'] as const) {
+    const values = vector[key];
+    const counts = width === undefined || width === 1 ? '1' : `1 or ${width}`;
+    if (!Array.isArray(values) || !(values.length === 1 || values.length === width) || !values.every(Number.isFinite)) {
+      throw problem(`input.${key} must be a list of ${counts} numbers (one per feature, or one for all)`);
+    }
+  }
+  if (vector.std.some((s) => s === 0)) throw problem('input.std must not contain 0');
+  return vector;
 }
 
 /**
@@ -125,7 +216,17 @@ function validate(
   problem: (what: string) => InputError,
   path: string,
 ): void {
-  const { input } = config;
+  if (takesImages(config)) validateImageInput(config.input, problem, path);
+  if (!info.outputs.some((o) => o.name === config.logits)) {
+    throw problem(`names logits output "${config.logits}"; the model's outputs are ${info.outputs.map((o) => `"${o.name}"`).join(', ')}`);
+  }
+  if (config.labels !== undefined && (!Array.isArray(config.labels) || !config.labels.every((l) => typeof l === 'string'))) {
+    throw problem('labels must be a list of strings');
+  }
+  if (config.embedding !== null && typeof config.embedding !== 'string') throw problem('embedding must be a tensor name or null');
+}
+
+function validateImageInput(input: InputConfig, problem: (what: string) => InputError, path: string): void {
   if (input.layout !== 'NCHW' && input.layout !== 'NHWC') throw problem(`input.layout must be "NCHW" or "NHWC", got "${String(input.layout)}"`);
   if (input.channels !== 1 && input.channels !== 3) throw problem(`input.channels must be 1 or 3, got ${String(input.channels)}`);
   for (const side of ['height', 'width'] as const) {
@@ -141,11 +242,7 @@ function validate(
     }
   }
   if (input.std.some((s) => s === 0)) throw problem('input.std must not contain 0');
-  if (!info.outputs.some((o) => o.name === config.logits)) {
-    throw problem(`names logits output "${config.logits}"; the model's outputs are ${info.outputs.map((o) => `"${o.name}"`).join(', ')}`);
+  if (!RESIZE_MODES.includes(input.resize)) {
+    throw problem(`input.resize must be ${RESIZE_MODES.map((mode) => `"${mode}"`).join(' or ')}, got ${JSON.stringify(input.resize)}`);
   }
-  if (config.labels !== undefined && (!Array.isArray(config.labels) || !config.labels.every((l) => typeof l === 'string'))) {
-    throw problem('labels must be a list of strings');
-  }
-  if (config.embedding !== null && typeof config.embedding !== 'string') throw problem('embedding must be a tensor name or null');
 }

@@ -15,6 +15,8 @@ export type TaskName = string;
 export type ShiftOperator = 'normalized' | 'random-walk' | 'laplacian';
 /** `algorithm-1`: I = |f − A f|; `reference-code`: the paper's appendix snippet. */
 export type FilterVariant = 'algorithm-1' | 'reference-code';
+/** `approximate`: usearch HNSW with its recall measured against exact search on sampled points. */
+export type KnnBackend = 'auto' | 'exact' | 'approximate';
 
 /**
  * What a dataset is to a task: `data` is what gets ranked; `reference` is a
@@ -50,6 +52,19 @@ export interface ScanParams {
   operator?: ShiftOperator;
   variant?: FilterVariant;
   batchSize?: number;
+  /**
+   * Standardise a tabular CSV's numeric features (z-scores per column, as
+   * scikit-learn's StandardScaler) before the graph is built on them; default
+   * true. Not used when a model computes the points.
+   */
+  standardize?: boolean;
+  /**
+   * A kNN graph built elsewhere (FAISS, Spark) for the data's samples: an
+   * edge-list .npy, a CSR .npz, or a folder with indptr.npy and indices.npy.
+   */
+  knnGraph?: string;
+  /** kNN search: `auto` (default) is exact up to 50,000 points and approximate above. */
+  knn?: KnnBackend;
   /** Skip the .margin/ cache (read and write). */
   noCache?: boolean;
   /** Folder that holds `.margin/` (the workspace root, or the CLI's cwd). */
@@ -216,6 +231,72 @@ export interface ScanRequestParams {
   params: ScanParams;
 }
 
+/**
+ * `margin calibrate`: flip a fraction of the data's own labels at random
+ * (several seeds), re-score with every scorer of the labels task, and measure
+ * how many flips each finds. The representation (model embeddings) is computed
+ * once, from the .margin/ cache when it has them.
+ */
+export interface CalibrateParams extends Pick<ScanParams, 'standardize' | 'knn'> {
+  /** The `data` dataset whose labels are flipped (its role is `data`). */
+  datasets: DatasetSpec[];
+  model?: string;
+  k?: number;
+  /** Share of the labelled samples flipped per seed, in (0, 0.5]; default 0.1. */
+  fraction?: number;
+  /** How many seeds (1, 2, …, seeds); default 3. */
+  seeds?: number;
+  batchSize?: number;
+  cacheRoot?: string;
+}
+
+/** Recall of the flips in the top `fraction` of one scorer's ranking. */
+export interface CalibrationRecall {
+  fraction: number;
+  mean: number;
+  /** Sample standard deviation over seeds (0 for one seed). */
+  sd: number;
+  perSeed: number[];
+}
+
+export interface CalibrationScorer {
+  scorer: string;
+  description: string;
+  /** One entry per CalibrationResult.fractions; empty when unavailable. */
+  recall: CalibrationRecall[];
+  /** Why this scorer could not run on this data (no model, no reference…). */
+  unavailable?: string;
+}
+
+export interface CalibrationResult {
+  task: TaskName;
+  /** Every default filled in, paths absolute. */
+  params: CalibrateParams & { k: number; fraction: number; seeds: number; cacheRoot: string };
+  dataset: DatasetSummary;
+  /** Labelled samples that could be read (the ones that can be flipped). */
+  labelled: number;
+  /** Labels flipped per seed. */
+  flips: number;
+  seeds: number[];
+  /** The top fractions recall is measured at: 0.05, 0.1, 0.2, 0.3. */
+  fractions: number[];
+  /** In the task's registry order. */
+  scorers: CalibrationScorer[];
+  /** Best mean recall@10%, ties broken by recall@30%: what `--scorer auto` now uses here. */
+  recommended: string;
+  /** Where the recommendation is stored (absolute). */
+  recommendationFile: string;
+  skipped: SkippedSample[];
+  notices: string[];
+  timings: Record<string, number>;
+  cached: { embeddings: boolean };
+}
+
+export interface CalibrateRequestParams {
+  jobId: string;
+  params: CalibrateParams;
+}
+
 export interface CancelParams {
   jobId: string;
 }
@@ -246,6 +327,7 @@ export interface InputErrorData {
 
 export const ENGINE_METHODS = {
   scan: 'scan',
+  calibrate: 'calibrate',
   explain: 'explain',
   cancel: 'cancel',
   progress: 'progress',

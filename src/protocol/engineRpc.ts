@@ -6,6 +6,8 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc/node';
 import {
   ENGINE_METHODS,
+  type CalibrateRequestParams,
+  type CalibrationResult,
   type CancelParams,
   type ExplainRequestParams,
   type ExplainResult,
@@ -19,6 +21,11 @@ import {
 export const scanRequest = new RequestType<ScanRequestParams, ScanResult, InputErrorData | undefined>(
   ENGINE_METHODS.scan,
 );
+export const calibrateRequest = new RequestType<
+  CalibrateRequestParams,
+  CalibrationResult,
+  InputErrorData | undefined
+>(ENGINE_METHODS.calibrate);
 export const explainRequest = new RequestType<ExplainRequestParams, ExplainResult, InputErrorData | undefined>(
   ENGINE_METHODS.explain,
 );

@@ -51,6 +51,9 @@ describe('margin scan --task labels (CLI)', function () {
       model,
       '--k',
       '15',
+      // MARGIN's influence (normalised by its maximum, checked below); the default is now `fused`.
+      '--scorer',
+      'margin',
     ]);
     assert.equal(result.task, 'labels');
     assert.equal(result.params.k, 15);
@@ -141,9 +144,11 @@ describe('margin scan --task labels (CLI)', function () {
     const run = runCli(['scan', '--data', join(fmnist, 'noisy'), '--model', model, '--top', '5', '--quiet']);
     assert.equal(run.status, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
-    assert.match(lines[0], /^Label issues: top 5 of 1000 \(scorer margin; 0 skipped\):/);
+    assert.match(lines[0], /^Label issues: top 5 of 1000 \(scorer fused; 0 skipped\):/);
     assert.match(lines[1], /^rank\s+score\s+label\s+suggested\s+predicted\s+sample$/);
-    assert.equal(lines.length, 7);
+    // Heading, column header, 5 rows, and where the estimated label issues end (past rank 5 here).
+    assert.equal(lines.length, 8);
+    assert.match(lines[7], /^estimated issues: \d+ of 1000 \(\d+\.\d%\), ranks 1–\d+$/);
   });
 
   it('re-uses cached embeddings for a new k, and the whole result for the same parameters', () => {

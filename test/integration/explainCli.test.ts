@@ -219,15 +219,12 @@ describe('margin explain (CLI)', function () {
       );
     });
 
-    it('an image of another size than the model takes', async () => {
+    it('an image of another size and mode is brought to the model input first', async () => {
       const dir = freshDir();
-      const large = join(dir, 'large.png');
-      await sharp(png).resize(32, 32).toFile(large);
-      expectInputError(
-        ['--model', model, '--input', large, '--method', 'occlusion'],
-        large,
-        /32×32 pixels.*expects 28×28/,
-      );
+      const large = join(dir, 'large.jpg');
+      await sharp(png).resize(40, 32).toColourspace('srgb').jpeg().toFile(large);
+      const { dir: out } = explainOk(['--model', model, '--input', large, '--method', 'occlusion', '--out', 'map.npy'], dir);
+      assert.deepEqual((await readNpy(join(out, 'map.npy'))).shape, [1, 28, 28]);
     });
 
     it('a model with two inputs', () => {

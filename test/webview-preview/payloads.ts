@@ -106,7 +106,7 @@ export function labelsPayload(rowCount = 1000): ResultsPayload {
     dataset: imageFolder(rowCount + 12),
     rows,
     skipped: [],
-    metrics: { disagreement: 0.0612, flagged: 48 },
+    metrics: { disagreement: 0.0612, flagged: 48, estimatedIssues: 3 },
     notices: ['12 samples have no label and were left out: the labels task ranks labelled samples only.'],
   };
 }

@@ -84,7 +84,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** URL path → file on disk, for what the panel's HTML loads; nothing else is served. */
-function fileFor(path: string): string | undefined {
+export function fileFor(path: string): string | undefined {
   const routes: [string, string][] = [
     ['/dist/webview/', join(ROOT, 'dist/webview')],
     ['/media/', join(ROOT, 'media')],
@@ -111,7 +111,7 @@ function pageHtml(): string {
 }
 
 /** Runs in the page before its scripts: the VS Code API stub, the theme, and a CSP violation log. */
-function installStub(theme: { kind: string; variables: Record<string, string> }): void {
+export function installStub(theme: { kind: string; variables: Record<string, string> }): void {
   const win = window as unknown as {
     posted: unknown[];
     violations: string[];
@@ -139,7 +139,7 @@ function installStub(theme: { kind: string; variables: Record<string, string> })
 }
 
 /** Text below 4.5:1 (3:1 for large text) against what is painted behind it; SVG text by its fill. */
-function lowContrastText(): string[] {
+export function lowContrastText(): string[] {
   type Rgba = [number, number, number, number];
   const parse = (color: string): Rgba | undefined => {
     const match = color.match(/rgba?\(([^)]+)\)/);
@@ -410,4 +410,5 @@ async function main(): Promise<void> {
   process.exitCode = failed ? 1 : 0;
 }
 
-void main();
+// Also imported for its page helpers (calibrate.ts): render only when run.
+if (require.main === module) void main();

@@ -82,7 +82,7 @@ function fact(
   return [element('dt', undefined, name), value];
 }
 
-function renderNotices(notices: readonly string[]): HTMLElement {
+export function renderNotices(notices: readonly string[]): HTMLElement {
   const list = element('ul', 'results-notices');
   list.setAttribute('aria-label', 'Notices');
   for (const notice of notices) {

@@ -75,6 +75,7 @@ function showResults(payload: ResultsPayload): void {
     columns: payload.columns,
     scrollTop: state.scrollTop,
     focused: state.focused,
+    cutoffRank: payload.metrics?.estimatedIssues,
     onOpen: openRow,
     onViewChange: (scrollTop, focused) => saveState({ scrollTop, focused }),
   });

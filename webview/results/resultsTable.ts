@@ -87,6 +87,8 @@ export interface ResultsTableOptions {
   columns: readonly ResultColumn[];
   scrollTop: number;
   focused: number;
+  /** Rank of the last sample the task estimates to be an issue (metrics.estimatedIssues): a line is drawn under it. */
+  cutoffRank?: number;
   onOpen(row: ResultRow): void;
   onViewChange(scrollTop: number, focused: number): void;
 }
@@ -223,6 +225,10 @@ export class ResultsTable {
     // Parity by rank, not DOM order: the DOM holds a sliding window of rows.
     if (position % 2 === 1) row.classList.add('is-even');
     if (data.openable) row.classList.add('is-openable');
+    if (data.rank === this.options.cutoffRank) {
+      row.classList.add('is-cutoff');
+      row.title = `The estimated ${data.rank} issues end here`;
+    }
     for (const column of this.grid) row.append(column.render(data));
     for (const child of Array.from(row.children)) child.setAttribute('role', 'gridcell');
     return row;

@@ -10,7 +10,7 @@
  */
 import { averagePrecision, auroc } from '../../../src/core/metrics';
 import { graphFromKnn } from '../../../src/core/csr';
-import { labelDisagreement, rankByScore } from '../../../src/core/labelIssues';
+import { labelDisagreement, rankByScore } from '../../../src/core/labels';
 import { densityFilter, topTwo, trustScores } from '../../../src/core/boundary';
 import { silentContext } from '../../../src/engine/context';
 import { resolveParams } from '../../../src/engine/scan';

@@ -30,9 +30,21 @@ export function findTask(name: string): TaskDefinition {
   throw new ParameterError('task', `must be one of ${taskNames().join(', ')}, got "${name}"`);
 }
 
-/** The scorer `requested` names for `task` (`auto` or none: the task's default). */
-export function resolveScorer(task: TaskDefinition, requested: string | undefined): string {
-  if (requested === undefined || requested === 'auto') return task.defaultScorer;
+/**
+ * The scorer `requested` names for `task`. `auto` or none: the scorer
+ * calibration chose for this dataset and model when there is one
+ * (`calibrated`), else the task's default.
+ */
+export function resolveScorer(
+  task: TaskDefinition,
+  requested: string | undefined,
+  calibrated?: string,
+): string {
+  if (requested === undefined || requested === 'auto') {
+    if (calibrated !== undefined && task.scorers.some((scorer) => scorer.name === calibrated))
+      return calibrated;
+    return task.defaultScorer;
+  }
   if (task.scorers.some((scorer) => scorer.name === requested)) return requested;
   const names = task.scorers.map((scorer) => scorer.name).join(', ');
   throw new ParameterError(

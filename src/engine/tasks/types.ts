@@ -5,6 +5,7 @@
  * CLI table, the CSV writer, the cache, the results panel) works from these
  * declarations, so a new task touches the registry and its own files only.
  */
+import type { KnnSearch } from '../../core/types';
 import type { Dataset } from '../../data/types';
 import type {
   ColumnValue,
@@ -61,6 +62,13 @@ export interface TaskInput {
   reference?: TaskDataset;
   /** The embeddings cache (absent with --no-cache): tasks may keep their own model outputs there. */
   cache?: MarginCache;
+  /**
+   * The scan's kNN search (engine/neighbours.ts): the graph given with
+   * `knnGraph` for the data's points, exact search up to 50,000 points,
+   * approximate with measured recall above. Absent (a caller outside a
+   * scan): exact search, `ortKnn`.
+   */
+  neighbours?: KnnSearch;
 }
 
 /** One scored sample; the scan adds id, path and rank. */

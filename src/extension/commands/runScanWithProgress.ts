@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ScanParams, ScanResult } from '../../protocol/engine';
 import { classifyEngineFailure, describeFailure } from '../engine/engineFailure';
+import type { EngineClient, ProgressListener } from '../engine/engineClient';
 import { StageProgress } from '../engine/stageProgress';
 import type { ExtensionServices } from './services';
 
@@ -20,15 +21,8 @@ export async function runScanWithProgress(
   const datasets = params.datasets.map((spec) => `${spec.role}=${spec.path}`).join(' ');
   log.info(`${params.task} scan: ${datasets} model=${params.model ?? '(none)'} k=${params.k ?? 'default'}`);
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-      (progress, token) => {
-        const bar = new StageProgress();
-        progress.report({ message: engine.isRunning ? 'starting' : 'starting the engine' });
-        return engine.scan(params, token, ({ stage, done, total }) =>
-          progress.report(bar.update(stage, done, total)),
-        );
-      },
+    const result = await withEngineProgress(engine, title, (token, onProgress) =>
+      engine.scan(params, token, onProgress),
     );
     log.info(
       `${params.task} scan: ${result.samples.length} samples ranked, ${result.skipped.length} skipped` +
@@ -39,6 +33,22 @@ export async function runScanWithProgress(
     reportScanFailure(services.log, error);
     return undefined;
   }
+}
+
+/** Runs one engine job behind a cancellable notification whose bar follows the engine's stages. */
+export function withEngineProgress<T>(
+  engine: EngineClient,
+  title: string,
+  job: (token: vscode.CancellationToken, onProgress: ProgressListener) => Promise<T>,
+): Thenable<T> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => {
+      const bar = new StageProgress();
+      progress.report({ message: engine.isRunning ? 'starting' : 'starting the engine' });
+      return job(token, ({ stage, done, total }) => progress.report(bar.update(stage, done, total)));
+    },
+  );
 }
 
 export function reportScanFailure(log: vscode.LogOutputChannel, error: unknown): void {

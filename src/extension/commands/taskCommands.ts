@@ -18,6 +18,8 @@ export interface TaskCommand {
   reference: ReferenceUse;
   /** The task's `count` parameter, from the settings (prototypes listed, batch size). */
   count?(settings: ScanSettings): number;
+  /** The task's scorer, from the settings (`auto`: calibration's choice for the data and model, else the default). */
+  scorer?(settings: ScanSettings): string;
 }
 
 export const TASK_COMMANDS: readonly TaskCommand[] = [
@@ -26,6 +28,7 @@ export const TASK_COMMANDS: readonly TaskCommand[] = [
     task: 'labels',
     progress: 'MARGIN: finding label issues',
     reference: 'none',
+    scorer: (settings) => settings.scorer,
   },
   {
     command: 'margin.findBoundarySamples',
@@ -70,9 +73,11 @@ export async function runTaskCommand(
     batchSize: inputs.settings.batchSize,
     cacheRoot: inputs.cacheRoot,
   };
+  if (!inputs.settings.standardizeFeatures) params.standardize = false;
   if (inputs.reference) params.datasets.push({ role: 'reference', path: inputs.reference });
   if (inputs.settings.k !== undefined) params.k = inputs.settings.k;
   if (spec.count) params.count = spec.count(inputs.settings);
+  if (spec.scorer) params.scorer = spec.scorer(inputs.settings);
   const result = await runScanWithProgress(services, params, spec.progress);
   if (result) services.panels.show(result);
   return result;

@@ -13,16 +13,26 @@ import {
   ResponseError,
   createMessageConnection,
   type MessageConnection,
+  type RequestType,
 } from 'vscode-jsonrpc/node';
 import {
   ENGINE_ERRORS,
+  type CalibrateParams,
+  type CalibrationResult,
+  type InputErrorData,
   type LogParams,
   type ProgressParams,
   type ScanParams,
   type ScanResult,
 } from '../../protocol/engine';
 import { EngineStoppedError } from './engineFailure';
-import { cancelRequest, logNotification, progressNotification, scanRequest } from '../../protocol/engineRpc';
+import {
+  calibrateRequest,
+  cancelRequest,
+  logNotification,
+  progressNotification,
+  scanRequest,
+} from '../../protocol/engineRpc';
 import { LineSplitter } from './lineSplitter';
 import { LogBuffer } from './logBuffer';
 import { DEFAULT_BACKOFF, RestartBackoff, type BackoffOptions } from './restartBackoff';
@@ -100,6 +110,24 @@ export class EngineClient {
    * EngineStoppedError if the process dies first.
    */
   scan(params: ScanParams, token?: CancellationSignal, onProgress?: ProgressListener): Promise<ScanResult> {
+    return this.runJob(scanRequest, params, token, onProgress);
+  }
+
+  /** Runs one calibration (`margin calibrate`), with the same progress and cancellation as a scan. */
+  calibrate(
+    params: CalibrateParams,
+    token?: CancellationSignal,
+    onProgress?: ProgressListener,
+  ): Promise<CalibrationResult> {
+    return this.runJob(calibrateRequest, params, token, onProgress);
+  }
+
+  private runJob<P, R>(
+    type: RequestType<{ jobId: string; params: P }, R, InputErrorData | undefined>,
+    params: P,
+    token?: CancellationSignal,
+    onProgress?: ProgressListener,
+  ): Promise<R> {
     if (token?.isCancellationRequested) {
       return Promise.reject(new ResponseError(ENGINE_ERRORS.cancelled, 'cancelled'));
     }
@@ -110,7 +138,7 @@ export class EngineClient {
       return Promise.reject(error);
     }
     const jobId = `job-${process.pid}-${++this.jobCounter}`;
-    return new Promise<ScanResult>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       const cancellation = token?.onCancellationRequested(() => {
         connection.sendRequest(cancelRequest, { jobId }).catch((error: unknown) => {
           this.options.log.warn(`could not cancel ${jobId}: ${(error as Error).message}`);
@@ -127,7 +155,7 @@ export class EngineClient {
           reject(error);
         },
       });
-      connection.sendRequest(scanRequest, { jobId, params }).then(
+      connection.sendRequest(type, { jobId, params }).then(
         (result) => {
           settle();
           resolve(result);

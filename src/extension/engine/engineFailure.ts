@@ -81,6 +81,9 @@ const PARAMETERS_IN_VSCODE: Record<string, string> = {
   reference: 'the reference set (margin.referencePath)',
   data: 'the dataset (margin.dataPath)',
   count: 'the count (margin.prototypeCount or margin.labelBatchSize)',
+  scorer: 'setting margin.scorer',
+  fraction: 'the share of labels calibration flips',
+  seeds: 'the number of calibration seeds',
 };
 
 export function parameterInVsCode(parameter: string): string {

@@ -15,6 +15,7 @@ const STAGE_SHARE: Record<string, number> = {
   'pixel PCA': 0.3,
   'building the kNN graph': 0.8,
   filtering: 0.9,
+  're-scoring with flipped labels': 0.95,
 };
 const UNKNOWN_STAGE_SHARE = 0.5;
 

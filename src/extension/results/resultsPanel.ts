@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ScanResult, TaskName } from '../../protocol/engine';
 import type { HostToWebview, ResultsPayload, WebviewToHost } from '../../protocol/webview';
 import { Disposable } from '../dispose';
+import { PanelHost } from './panelHost';
 import { buildResultsHtml, createNonce } from './resultsHtml';
 import { buildResultsPayload, thumbnailRoots } from './resultsPayload';
 
@@ -52,12 +53,7 @@ export class ResultsPanels extends Disposable {
   }
 }
 
-class ResultsPanel extends Disposable {
-  private readonly panel: vscode.WebviewPanel;
-  private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
-  readonly onDidDispose = this.disposeEmitter.event;
-  /** True between the webview's `ready` and the moment its document goes away. */
-  private webviewReady = false;
+class ResultsPanel extends PanelHost<HostToWebview> {
   private payload: ResultsPayload | undefined;
   private samplePaths = new Map<number, string>();
   /** Thumbnail folders the current document was allowed; undefined before the first results. */
@@ -66,29 +62,16 @@ class ResultsPanel extends Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly title: string,
-    private readonly log: vscode.LogOutputChannel,
+    log: vscode.LogOutputChannel,
   ) {
-    super();
-    this.panel = vscode.window.createWebviewPanel(
-      RESULTS_VIEW_TYPE,
-      `MARGIN: ${title}`,
-      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: this.resourceRoots([]) },
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'margin.svg');
-    this._register(this.panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)));
-    this._register(
-      this.panel.onDidChangeViewState(() => {
-        // A hidden webview loses its document; it says `ready` again when shown.
-        if (!this.panel.visible) this.webviewReady = false;
-      }),
-    );
-    this._register(
-      this.panel.onDidDispose(() => {
-        this.disposeEmitter.fire();
-        this.dispose();
-      }),
-    );
+    super({
+      viewType: RESULTS_VIEW_TYPE,
+      title: `MARGIN: ${title}`,
+      localResourceRoots: resourceRoots(extensionUri, []),
+      iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'margin.svg'),
+      log,
+      name: 'results panel',
+    });
   }
 
   setResults(result: ScanResult): ResultsPayload {
@@ -107,63 +90,38 @@ class ResultsPanel extends Disposable {
     if (!this.roots || !sameFolders(roots, this.roots)) {
       // New thumbnail folders: new options, and a fresh document that will say `ready`.
       this.roots = roots;
-      webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots(roots) };
+      webview.options = { enableScripts: true, localResourceRoots: resourceRoots(this.extensionUri, roots) };
       this.render();
-    } else {
-      this.post();
     }
+    this.postLatest({ type: 'results', payload });
     this.panel.reveal(undefined, false);
     return payload;
   }
 
-  private resourceRoots(datasetRoots: readonly string[]): vscode.Uri[] {
-    return [
-      vscode.Uri.joinPath(this.extensionUri, 'dist'),
-      vscode.Uri.joinPath(this.extensionUri, 'media'),
-      vscode.Uri.joinPath(this.extensionUri, 'node_modules', '@vscode', 'codicons', 'dist'),
-      ...datasetRoots.map((root) => vscode.Uri.file(root)),
-    ];
-  }
-
   private render(): void {
-    this.webviewReady = false;
     const webview = this.panel.webview;
     const asset = (...segments: string[]) =>
       webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...segments)).toString();
-    webview.html = buildResultsHtml({
-      cspSource: webview.cspSource,
-      nonce: createNonce(),
-      scriptUri: asset('dist', 'webview', 'results.js'),
-      styleUri: asset('media', 'results.css'),
-      codiconsUri: asset('node_modules', '@vscode', 'codicons', 'dist', 'codicon.css'),
-      title: `MARGIN: ${this.title}`,
-    });
+    this.setDocument(
+      buildResultsHtml({
+        cspSource: webview.cspSource,
+        nonce: createNonce(),
+        scriptUri: asset('dist', 'webview', 'results.js'),
+        styleUri: asset('media', 'results.css'),
+        codiconsUri: asset('node_modules', '@vscode', 'codicons', 'dist', 'codicon.css'),
+        title: `MARGIN: ${this.title}`,
+      }),
+    );
   }
 
-  private post(): void {
-    if (!this.webviewReady || !this.payload) return;
-    const message: HostToWebview = { type: 'results', payload: this.payload };
-    void this.panel.webview.postMessage(message).then((delivered) => {
-      if (!delivered)
-        this.log.warn('results panel: the webview did not take the results (it was hidden or closed)');
-    });
-  }
-
-  private onMessage(raw: unknown): void {
+  protected onMessage(raw: unknown): void {
     const message = raw as Partial<WebviewToHost> | null;
-    switch (message?.type) {
-      case 'ready':
-        this.webviewReady = true;
-        this.post();
-        return;
-      case 'openSample': {
-        const index = (message as { index?: unknown }).index;
-        if (typeof index === 'number' && Number.isInteger(index)) void this.openSample(index);
-        return;
-      }
-      default:
-        this.log.warn(`results panel: ignored an unknown message ${JSON.stringify(raw)?.slice(0, 200)}`);
+    if (message?.type === 'openSample') {
+      const index = (message as { index?: unknown }).index;
+      if (typeof index === 'number' && Number.isInteger(index)) void this.openSample(index);
+      return;
     }
+    this.ignore(raw);
   }
 
   private async openSample(index: number): Promise<void> {
@@ -187,12 +145,16 @@ class ResultsPanel extends Disposable {
       void vscode.window.showErrorMessage(`MARGIN: could not open ${path}: ${(error as Error).message}`);
     }
   }
+}
 
-  override dispose(): void {
-    if (this.isDisposed) return;
-    super.dispose();
-    this.panel.dispose();
-  }
+/** What a results document may load: the bundles, media, codicons and the thumbnail folders. */
+function resourceRoots(extensionUri: vscode.Uri, datasetRoots: readonly string[]): vscode.Uri[] {
+  return [
+    vscode.Uri.joinPath(extensionUri, 'dist'),
+    vscode.Uri.joinPath(extensionUri, 'media'),
+    vscode.Uri.joinPath(extensionUri, 'node_modules', '@vscode', 'codicons', 'dist'),
+    ...datasetRoots.map((root) => vscode.Uri.file(root)),
+  ];
 }
 
 function sameFolders(a: readonly string[], b: readonly string[]): boolean {

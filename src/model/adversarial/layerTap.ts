@@ -11,7 +11,7 @@ import { InputError, throwIfAborted } from '../../core/errors';
 import type { ComputeOptions, DenseMatrix } from '../../core/types';
 import { inBatches } from '../batches';
 import { decodeModel, encodeModel, FLOAT, graphOf, onnx, valueInfo } from '../onnxGraph';
-import { createSession, type LoadedModel } from '../session';
+import { createSession, runFailure, type LoadedModel } from '../session';
 
 /** Ops whose outputs are the "layers": activations and poolings (the ends of blocks). */
 const LAYER_OPS = new Set([
@@ -128,10 +128,7 @@ export class LayerTap {
             names,
           );
         } catch (error) {
-          throw new InputError(
-            this.model.path,
-            `onnxruntime failed to run the model: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
-          );
+          throw runFailure(this.model.path, error);
         }
         done += this.fixedBatch ? Math.min(batch, n - done) : batch;
         options.onProgress?.(Math.min(done, n), n);

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { InputError, throwIfAborted } from '../../core/errors';
 import type { ComputeOptions } from '../../core/types';
 import type { ImageSource } from '../../data/types';
-import { pixelsPerImage, sizeMismatch, writeImage } from '../preprocess';
+import { pixelsPerImage, readModelImage, sizeMismatch, writeImage } from '../preprocess';
 import type { ModelConfig } from '../sidecar';
 
 export async function readModelInputs(
@@ -26,7 +26,7 @@ export async function readModelInputs(
       options.onProgress?.(row, indices.length);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const image = await images.read(indices[row], config.input.channels);
+    const image = await readModelImage(images, indices[row], config.input);
     const mismatch = sizeMismatch(image, config.input, basename(modelPath));
     if (mismatch) throw new InputError(fileOf(indices[row]), mismatch);
     writeImage(image, config.input, out, row);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CancelledError, InputError } from '../../../src/core/errors';
-import { exactKnn } from '../../../src/core/knn';
+import { exactKnn, neighbourRecall } from '../../../src/core/knn';
 import type { DenseMatrix } from '../../../src/core/types';
 import { seededNormal, seededUniform } from '../../../src/core/random';
 
@@ -136,5 +136,21 @@ describe('core/knn exactKnn', () => {
     assert.ok(calls.every(([, total]) => total === 300));
     for (let c = 1; c < calls.length; c++) assert.ok(calls[c][0] >= calls[c - 1][0], 'monotone');
     assert.deepEqual(calls[calls.length - 1], [300, 300]);
+  });
+});
+
+describe('core/knn neighbourRecall', () => {
+  it('counts the exact neighbours of the sampled rows that the approximate lists contain, by hand', () => {
+    // Three rows, k = 2; rows 0 and 2 sampled. Row 0 finds 1 of {1, 2}; row 2 finds both of {0, 1} (order aside).
+    const approximate = {
+      n: 3,
+      k: 2,
+      indices: Int32Array.from([1, 3, 2, 0, 1, 0]),
+      distances: new Float32Array(6),
+    };
+    const exact = { n: 2, k: 2, indices: Int32Array.from([1, 2, 0, 1]), distances: new Float32Array(4) };
+    assert.equal(neighbourRecall(approximate, exact, [0, 2]), 3 / 4);
+    assert.equal(neighbourRecall(approximate, { ...exact, n: 0, indices: new Int32Array(0) }, []), 1);
+    assert.throws(() => neighbourRecall(approximate, exact, [0]), RangeError);
   });
 });

@@ -171,15 +171,17 @@ describe('data/imageFolder: bad folders', () => {
     assert.ok(greyAsRgb.pixels.every((value) => value === 4));
   });
 
-  it('drops alpha: an RGBA PNG reads as 3 channels, or 1 on request', async () => {
+  it('composites alpha over white: an RGBA PNG reads as 3 channels, or 1 on request', async () => {
     const file = join(temp.dir, 'rgba.png');
     await writeFile(file, await png(77, 4));
+    // Colour 77 at alpha 77 over white: round((77·77 + 255·(255 − 77)) / 255) = round(201.25) = 201.
     const natural = await decodeImageFile(file);
     assert.equal(natural.channels, 3);
-    assert.ok(natural.pixels.every((value) => value === 77));
+    assert.ok(natural.pixels.every((value) => value === 201));
+    assert.deepEqual(natural.adjusted, { resized: false, conversions: ['alpha'] });
     const grey = await decodeImageFile(file, 1);
     assert.equal(grey.channels, 1);
-    assert.ok(grey.pixels.every((value) => value === 77));
+    assert.ok(grey.pixels.every((value) => value === 201));
   });
 
   it('opens a folder with a broken PNG; reading it throws an InputError naming the file', async () => {

@@ -11,8 +11,10 @@ describe('extension/settings', () => {
     dataPath: '',
     modelPath: '',
     referencePath: '',
+    scorer: 'auto',
     prototypeCount: 50,
     labelBatchSize: 100,
+    standardizeFeatures: true,
   };
 
   it("uses the manifest defaults for unset settings; k unset (or null) means each task's own", () => {
@@ -70,6 +72,31 @@ describe('extension/settings', () => {
       ok: false,
       setting: 'margin.dataPath',
       problem: 'must be a string',
+    });
+  });
+
+  it('margin.scorer: auto by default, a trimmed name kept, an empty or non-string value named', () => {
+    assert.deepEqual(from({ scorer: ' disagreement ' }), {
+      ok: true,
+      settings: { ...defaults, scorer: 'disagreement' },
+    });
+    for (const value of ['', '  ', 3])
+      assert.deepEqual(from({ scorer: value }), {
+        ok: false,
+        setting: 'margin.scorer',
+        problem: `must be "auto" or the name of a scorer, got ${JSON.stringify(value)}`,
+      });
+  });
+
+  it('margin.standardizeFeatures: on by default, false kept, anything but a boolean named', () => {
+    assert.deepEqual(from({ standardizeFeatures: false }), {
+      ok: true,
+      settings: { ...defaults, standardizeFeatures: false },
+    });
+    assert.deepEqual(from({ standardizeFeatures: 'no' }), {
+      ok: false,
+      setting: 'margin.standardizeFeatures',
+      problem: 'must be true or false, got "no"',
     });
   });
 });

@@ -84,16 +84,25 @@ describe('model/inference (onnxruntime vs PyTorch reference)', () => {
     assert.equal(out.skipped[0].index, 1);
   });
 
-  it('rejects images whose size the model cannot take, naming the image and both sizes', async () => {
+  it("brings images of another size and mode to the model's input, and counts them", async () => {
     const mismatched = join(BAD, 'mismatch-3x32x32.onnx');
     const model = await openModel(mismatched);
     const config = await loadModelConfig(mismatched, model.info);
     assert.deepEqual([config.input.channels, config.input.height, config.input.width], [3, 32, 32]);
     const good = join(REFERENCE, 'png', '000.png');
+    const out = await embedDataset(model, config, new FileImageSource([good, good]), { batchSize: 4, files: () => good });
+    assert.deepEqual([...out.keptIndices], [0, 1]);
+    assert.deepEqual(out.images, { images: 2, resized: 2, converted: 2, conversions: { 'grey-to-rgb': 2 } });
+  });
+
+  it('gives an InputError naming the first image when no image can be read', async () => {
+    const broken = join(BAD, 'broken-images', 'Bag', 'broken.png');
+    const model = await openModel(MODEL);
+    const config = await loadModelConfig(MODEL, model.info);
     await assert.rejects(
-      embedDataset(model, config, new FileImageSource([good]), { batchSize: 4, files: () => good }),
+      embedDataset(model, config, new FileImageSource([broken, broken]), { batchSize: 4, files: () => broken }),
       (error: unknown) =>
-        error instanceof InputError && error.file === good && /28×28/.test(error.problem) && /32×32/.test(error.problem),
+        error instanceof InputError && error.file === broken && /no image could be read.*cannot be decoded/.test(error.problem),
     );
   });
 

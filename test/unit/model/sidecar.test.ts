@@ -45,6 +45,7 @@ describe('model/sidecar and model/session', () => {
       scale: 1 / 255,
       mean: [0],
       std: [1],
+      resize: 'shorter-side',
     });
     assert.equal(config.logits, 'logits');
     assert.equal(config.labels, undefined);

@@ -2,7 +2,8 @@ import { throwIfAborted } from '../../../core/errors';
 import type { TopTwo } from '../../../core/boundary';
 import type { Dataset } from '../../../data/types';
 import { gradientModelOf } from '../../../model/autodiff';
-import { writeImage } from '../../../model/preprocess';
+import { readModelImage, writeImage } from '../../../model/preprocess';
+import { vectorInputs } from '../../../model/vectorInput';
 import { openModel } from '../../../model/session';
 import { loadModelConfig } from '../../../model/sidecar';
 import type { JobContext } from '../../context';
@@ -12,7 +13,8 @@ import type { JobContext } from '../../context';
  * the runner-up, and ‖∇ₓ(z₁ − z₂)‖, the norm of its gradient with respect to
  * the model input: one vector–Jacobian product per sample (upstream e₁ − e₂),
  * in batches, through the ONNX model's backward graph. The images are read
- * and preprocessed again as the embedding pass did (they are not kept in memory).
+ * and preprocessed again as the embedding pass did (they are not kept in memory);
+ * a table's rows are normalised again for a model that takes vectors.
  */
 export async function logitGapGradients(
   modelPath: string,
@@ -30,6 +32,7 @@ export async function logitGapGradients(
   const classes = model.numClasses;
   const gap = new Float64Array(n);
   const gradientNorm = new Float64Array(n);
+  const vectors = dataset.images || !config.vector ? undefined : vectorInputs(dataset, config.vector, modelPath);
   const stage = 'computing gradients of the logit gap';
   try {
     for (let start = 0; start < n; start += batchSize) {
@@ -37,12 +40,19 @@ export async function logitGapGradients(
       context.progress(stage, start, n);
       const count = Math.min(batchSize, n - start);
       const x = new Float32Array(count * size);
-      const images = await Promise.all(
-        Array.from({ length: count }, (_, r) =>
-          dataset.images!.read(keptIndices[start + r], config.input.channels),
-        ),
-      );
-      images.forEach((image, r) => writeImage(image, config.input, x, r));
+      if (vectors) {
+        for (let r = 0; r < count; r++) {
+          const row = keptIndices[start + r];
+          x.set(vectors.data.subarray(row * size, (row + 1) * size), r * size);
+        }
+      } else {
+        const images = await Promise.all(
+          Array.from({ length: count }, (_, r) =>
+            readModelImage(dataset.images!, keptIndices[start + r], config.input),
+          ),
+        );
+        images.forEach((image, r) => writeImage(image, config.input, x, r));
+      }
       const upstream = new Float32Array(count * classes);
       for (let r = 0; r < count; r++) {
         upstream[r * classes + top.first[start + r]] = 1;

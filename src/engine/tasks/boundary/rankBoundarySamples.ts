@@ -9,7 +9,7 @@ import {
 } from '../../../core/boundary';
 import { graphFromKnn } from '../../../core/csr';
 import { InputError, ParameterError } from '../../../core/errors';
-import { labelDisagreement } from '../../../core/labelIssues';
+import { labelDisagreement } from '../../../core/labels';
 import { highPassInfluence } from '../../../core/margin';
 import { auroc } from '../../../core/metrics';
 import { ortKnn } from '../../../model';

@@ -1,22 +1,33 @@
 import { graphFromKnn } from '../../../core/csr';
 import { InputError, ParameterError } from '../../../core/errors';
-import { labelDisagreement, neighbourMajority, rankByScore } from '../../../core/labelIssues';
-import { highPassInfluence } from '../../../core/margin';
+import {
+  countLabelIssues,
+  fitNoisyChannel,
+  labelDisagreement,
+  neighbourLabelShares,
+} from '../../../core/labels';
 import { ortKnn } from '../../../model';
 import { stageOptions, type JobContext } from '../../context';
 import { encodeLabels, predictedClass } from '../labelSpace';
 import type { TaskInput, TaskOutput, TaskSample } from '../types';
+import { classProbabilities } from './classProbabilities';
+import { scoreLabels, type LabelEvidence } from './scoreLabels';
 
 /**
- * MARGIN case III: f(i) = share of i's neighbours whose label differs from
- * i's; the high-pass response |f − A f| singles out samples that disagree with
- * a neighbourhood that otherwise agrees, which is what a flipped label looks
- * like. Suggested label = the neighbours' majority label.
+ * Which samples are most likely mislabeled. Every scorer reads the same
+ * evidence: the kNN graph with its neighbours' labels, and class probabilities
+ * (the model's softmax; without a model, an out-of-fold logistic regression on
+ * the points). A noisy-channel fit of the given labels to that evidence is
+ * always made: it is the `fused` scorer, and its expected number of flipped
+ * labels is the estimate the ranking is cut at (`metrics.estimatedIssues`).
  *
  * Unlabelled samples take part in the graph (they are neighbours of others)
  * but carry no signal and are not ranked: a notice says how many.
  */
-export async function rankLabelIssues({ params, data }: TaskInput, context: JobContext): Promise<TaskOutput> {
+export async function rankLabelIssues(
+  { params, data, neighbours = ortKnn }: TaskInput,
+  context: JobContext,
+): Promise<TaskOutput> {
   const { dataset, representation } = data;
   const { points, keptIndices } = representation;
   const given = Array.from(keptIndices, (index) => dataset.labels[index]);
@@ -34,49 +45,75 @@ export async function rankLabelIssues({ params, data }: TaskInput, context: JobC
     );
   }
 
-  const knn = await ortKnn(points, params.k, stageOptions(context, 'building the kNN graph'));
-  context.progress('filtering', 0, 1);
+  const knn = await neighbours(points, params.k, stageOptions(context, 'building the kNN graph'));
   const graph = graphFromKnn(knn);
-  const disagreement = labelDisagreement(graph, space.codes);
-  const influence = highPassInfluence(graph, disagreement, {
-    operator: params.operator,
-    variant: params.variant,
-  });
-  const suggestedCodes = neighbourMajority(graph, space.codes, space.names.length);
-  context.progress('filtering', 1, 1);
+  const C = space.names.length;
+  const probabilities = await classProbabilities(representation, space, context);
+  const rows = Int32Array.from(space.codes.keys()).filter((row) => space.codes[row] >= 0);
+  const labels = Int32Array.from(rows, (row) => space.codes[row]);
+  const probabilitiesOfRows = pickRows(probabilities.values, rows, C);
+  const shares = pickRows(neighbourLabelShares(graph, space.codes, C), rows, C);
+  const channel = await fitNoisyChannel(
+    shares,
+    labels,
+    C,
+    probabilitiesOfRows,
+    stageOptions(context, 'fitting the label noise'),
+  );
+  const evidence: LabelEvidence = {
+    graph,
+    codes: space.codes,
+    C,
+    rows,
+    labels,
+    probabilities: probabilitiesOfRows,
+    channel,
+  };
+  const scored = await scoreLabels(params.scorer, evidence, params, stageOptions(context, 'scoring'));
 
   const predicted = representation.logits
     ? predictedClass(representation.logits, representation.classNames)
     : undefined;
   const samples: TaskSample[] = [];
   let disagreeing = 0;
-  for (const row of rankByScore(influence)) {
-    if (space.codes[row] < 0) continue;
-    const suggested = suggestedCodes[row];
-    if (suggested >= 0 && suggested !== space.codes[row]) disagreeing++;
+  rows.forEach((row, r) => {
+    const suggested = scored.suggested[r];
+    if (suggested >= 0 && suggested !== labels[r]) disagreeing++;
     samples.push({
       index: keptIndices[row],
-      score: influence[row],
+      score: scored.score[r],
       label: space.display[row],
       suggested: suggested >= 0 ? space.names[suggested] : undefined,
       predicted: predicted?.[row],
     });
-  }
+  });
   const unlabelled = points.rows - space.known;
+  const notices: string[] = [];
+  if (unlabelled > 0)
+    notices.push(`${unlabelled} unlabelled samples were not ranked (they still count as neighbours)`);
+  if (probabilities.notice) notices.push(probabilities.notice);
+  const confidentJoint = countLabelIssues(probabilitiesOfRows, labels, C);
   return {
     samples,
     labelNames: space.names,
-    notices:
-      unlabelled > 0
-        ? [`${unlabelled} unlabelled samples were not ranked (they still count as neighbours)`]
-        : [],
+    notices,
     metrics: {
       samples: points.rows,
       edges: graph.indices.length / 2,
+      estimatedIssues: Math.round(channel.expectedIssues),
+      estimatedNoiseRate: channel.fit.noiseRate,
+      confidentJointIssues: confidentJoint.offDiagonal,
       suggestedDiffersFromGiven: disagreeing,
-      meanDisagreement: mean(disagreement),
+      meanDisagreement: mean(labelDisagreement(graph, space.codes)),
+      ...scored.metrics,
     },
   };
+}
+
+function pickRows(values: Float64Array, rows: Int32Array, C: number): Float64Array {
+  const out = new Float64Array(rows.length * C);
+  rows.forEach((row, r) => out.set(values.subarray(row * C, (row + 1) * C), r * C));
+  return out;
 }
 
 function mean(values: ArrayLike<number>): number {

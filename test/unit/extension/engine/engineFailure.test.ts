@@ -39,7 +39,7 @@ describe('extension/engine/engineFailure', () => {
       parameter: true,
     };
     assert.equal(describeFailure(k), 'setting margin.k: must be a positive integer, got 0');
-    assert.equal(describeFailure({ ...k, file: 'scorer' }), 'scorer: must be a positive integer, got 0');
+    assert.equal(describeFailure({ ...k, file: 'gamma' }), 'gamma: must be a positive integer, got 0');
   });
 
   it('keeps the message of an input error that lost its data', () => {

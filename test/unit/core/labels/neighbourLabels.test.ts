@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
-import { graphFromKnn, type CsrGraph } from '../../../src/core/csr';
-import { InputError } from '../../../src/core/errors';
-import { exactKnn } from '../../../src/core/knn';
-import { labelDisagreement, neighbourMajority, rankByScore } from '../../../src/core/labelIssues';
-import { highPassInfluence } from '../../../src/core/margin';
-import { seededNormal } from '../../../src/core/random';
+import { graphFromKnn, type CsrGraph } from '../../../../src/core/csr';
+import { InputError } from '../../../../src/core/errors';
+import { exactKnn } from '../../../../src/core/knn';
+import {
+  labelDisagreement,
+  neighbourLabelShares,
+  neighbourMajority,
+  rankByScore,
+} from '../../../../src/core/labels';
+import { highPassInfluence } from '../../../../src/core/margin';
+import { seededNormal } from '../../../../src/core/random';
 
 /**
  * The same hand graph as in margin.test.ts: triangle 0–1–2, tail 2–3–4.
@@ -20,7 +25,7 @@ function handGraph(w01 = 1): CsrGraph {
   };
 }
 
-describe('core/labelIssues labelDisagreement', () => {
+describe('core/labels labelDisagreement', () => {
   it('counts disagreeing neighbours by hand', () => {
     // labels [0, 0, 1, 1, 0]
     // 0: N = {1 (0), 2 (1)} → 1 of 2 disagree = 1/2
@@ -58,7 +63,7 @@ describe('core/labelIssues labelDisagreement', () => {
   });
 });
 
-describe('core/labelIssues neighbourMajority', () => {
+describe('core/labels neighbourMajority', () => {
   it('picks the majority, smallest class on ties, −1 without labelled neighbours', () => {
     // labels [2, 0, 1, 1, −1], 3 classes
     // 0: N = {1 (0), 2 (1)} → tie 0 vs 1 → 0
@@ -107,7 +112,27 @@ describe('core/labelIssues neighbourMajority', () => {
   });
 });
 
-describe('core/labelIssues rankByScore', () => {
+describe('core/labels neighbourLabelShares', () => {
+  it('gives each node the weighted class shares of its labelled neighbours (by hand)', () => {
+    // labels [0, 1, 1, −1, 0] on the hand graph with w01 = 3:
+    // 0: N = {1 (w3, class 1), 2 (w1, class 1)} → [0, 1]
+    // 1: N = {0 (w3, class 0), 2 (w1, class 1)} → [3/4, 1/4]
+    // 2: N = {0 (0), 1 (1), 3 (unlabelled)} → [1/2, 1/2]
+    // 3: N = {2 (1), 4 (0)} → [1/2, 1/2]
+    // 4: N = {3 (unlabelled)} → no labelled neighbour: uniform [1/2, 1/2]
+    const shares = neighbourLabelShares(handGraph(3), Int32Array.from([0, 1, 1, -1, 0]), 2);
+    assert.deepEqual(Array.from(shares), [0, 1, 0.75, 0.25, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+  });
+
+  it('agrees with labelDisagreement: 1 − share of the own label', () => {
+    const labels = Int32Array.from([0, 0, 1, 1, 0]);
+    const shares = neighbourLabelShares(handGraph(2), labels, 2);
+    const f = labelDisagreement(handGraph(2), labels);
+    labels.forEach((label, i) => assert.ok(Math.abs(1 - shares[i * 2 + label] - f[i]) < 1e-12));
+  });
+});
+
+describe('core/labels rankByScore', () => {
   it('sorts by score descending, ties by index, NaN last', () => {
     // scores: 0 → 0.5, 1 → 0.9, 2 → 0.5, 3 → NaN, 4 → 1, 5 → 0.9
     // 1 first (index 4), then 0.9 (indices 1, 5), then 0.5 (0, 2), then NaN (3)
@@ -117,7 +142,7 @@ describe('core/labelIssues rankByScore', () => {
   });
 });
 
-describe('core/labelIssues on two clusters with one flipped label', () => {
+describe('core/labels on two clusters with one flipped label', () => {
   it('ranks the flipped sample first and suggests its true class', async () => {
     // 40 points around (0, 0) labelled 0 and 40 around (8, 0) labelled 1 (σ = 1, so
     // the clusters do not touch); sample 13 (cluster 0) is relabelled 1.

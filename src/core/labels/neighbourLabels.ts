@@ -1,5 +1,5 @@
-import type { CsrGraph } from './csr';
-import { InputError } from './errors';
+import type { CsrGraph } from '../csr';
+import { InputError } from '../errors';
 
 /**
  * Node function of the label task (MARGIN case III): the weighted share of a
@@ -35,18 +35,7 @@ export function labelDisagreement(graph: CsrGraph, labels: Int32Array): Float64A
  * no labelled neighbour → −1). The node's own label does not vote.
  */
 export function neighbourMajority(graph: CsrGraph, labels: Int32Array, numClasses: number): Int32Array {
-  checkLabels(graph, labels);
-  if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new InputError('numClasses', `must be a whole number ≥ 1, got ${numClasses}`);
-  }
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] >= numClasses) {
-      throw new InputError(
-        'labels',
-        `sample ${i} has class ${labels[i]}, but there are only ${numClasses} classes`,
-      );
-    }
-  }
+  checkClasses(graph, labels, numClasses);
   const { n, indptr, indices, weights } = graph;
   const votes = new Float64Array(numClasses);
   const suggested = new Int32Array(n);
@@ -76,25 +65,46 @@ export function neighbourMajority(graph: CsrGraph, labels: Int32Array, numClasse
 }
 
 /**
- * Indices ordered by score, highest first; equal scores keep index order.
- * NaN scores go last (in index order) so one bad value cannot scramble the ranking.
+ * Each node's neighbourhood as a class distribution: row i (n × C, row-major)
+ * holds Σ_j w_ij [l_j = c] / Σ_j w_ij over i's labelled neighbours j (its own
+ * label excluded), or 1/C everywhere when none of its neighbours is labelled.
+ * 1 − shares[i, l_i] is `labelDisagreement`.
  */
-export function rankByScore(scores: ArrayLike<number>): Int32Array {
-  const order = new Int32Array(scores.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => {
-    const sa = scores[a];
-    const sb = scores[b];
-    const aNaN = Number.isNaN(sa);
-    const bNaN = Number.isNaN(sb);
-    if (aNaN || bNaN) return aNaN === bNaN ? a - b : aNaN ? 1 : -1;
-    return sa > sb ? -1 : sa < sb ? 1 : a - b;
-  });
-  return order;
+export function neighbourLabelShares(graph: CsrGraph, labels: Int32Array, numClasses: number): Float64Array {
+  checkClasses(graph, labels, numClasses);
+  const { n, indptr, indices, weights } = graph;
+  const C = numClasses;
+  const shares = new Float64Array(n * C);
+  for (let i = 0; i < n; i++) {
+    let total = 0;
+    for (let e = indptr[i]; e < indptr[i + 1]; e++) {
+      const c = labels[indices[e]];
+      if (c < 0) continue;
+      shares[i * C + c] += weights[e];
+      total += weights[e];
+    }
+    for (let c = 0; c < C; c++) shares[i * C + c] = total > 0 ? shares[i * C + c] / total : 1 / C;
+  }
+  return shares;
 }
 
 function checkLabels(graph: CsrGraph, labels: Int32Array): void {
   if (labels.length !== graph.n) {
     throw new RangeError(`labels hold ${labels.length} values but the graph has ${graph.n} nodes`);
+  }
+}
+
+function checkClasses(graph: CsrGraph, labels: Int32Array, numClasses: number): void {
+  checkLabels(graph, labels);
+  if (!Number.isInteger(numClasses) || numClasses < 1) {
+    throw new InputError('numClasses', `must be a whole number ≥ 1, got ${numClasses}`);
+  }
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= numClasses) {
+      throw new InputError(
+        'labels',
+        `sample ${i} has class ${labels[i]}, but there are only ${numClasses} classes`,
+      );
+    }
   }
 }
