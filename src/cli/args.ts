@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../core/errors';
 import {
   EXPLAIN_METHODS,
@@ -73,42 +73,32 @@ export function parseCommandLine(argv: string[]): CliCommand {
   if (command === 'calibrate') return { command: 'calibrate', args: rest };
   if (command !== 'scan') throw new InputError(command, 'is not a margin command (scan, calibrate, explain)');
 
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: 'string' },
-        task: { type: 'string', default: 'labels' },
-        labels: { type: 'string' },
-        model: { type: 'string' },
-        reference: { type: 'string' },
-        'reference-labels': { type: 'string' },
-        'text-column': { type: 'string' },
-        'label-column': { type: 'string' },
-        'path-column': { type: 'string' },
-        k: { type: 'string' },
-        count: { type: 'string' },
-        global: { type: 'boolean', default: false },
-        scorer: { type: 'string' },
-        operator: { type: 'string' },
-        variant: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'no-cache': { type: 'boolean', default: false },
-        'no-standardize': { type: 'boolean', default: false },
-        knn: { type: 'string' },
-        'knn-graph': { type: 'string' },
-        out: { type: 'string', multiple: true },
-        format: { type: 'string' },
-        top: { type: 'string', default: '10' },
-        quiet: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new InputError('arguments', (error as Error).message.split('\n')[0]);
-  }
+  const values = parseFlags(rest, {
+    data: { type: 'string' },
+    task: { type: 'string', default: 'labels' },
+    labels: { type: 'string' },
+    model: { type: 'string' },
+    reference: { type: 'string' },
+    'reference-labels': { type: 'string' },
+    'text-column': { type: 'string' },
+    'label-column': { type: 'string' },
+    'path-column': { type: 'string' },
+    k: { type: 'string' },
+    count: { type: 'string' },
+    global: { type: 'boolean', default: false },
+    scorer: { type: 'string' },
+    operator: { type: 'string' },
+    variant: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'no-cache': { type: 'boolean', default: false },
+    'no-standardize': { type: 'boolean', default: false },
+    knn: { type: 'string' },
+    'knn-graph': { type: 'string' },
+    out: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    top: { type: 'string', default: '10' },
+    quiet: { type: 'boolean', default: false },
+  });
   if (!values.data)
     throw new InputError('--data', 'is required (an image folder, manifest, IDX file, .npy or CSV)');
   // The engine's task registry checks the name (and lists the tasks when it is unknown).
@@ -163,34 +153,24 @@ export function parseCommandLine(argv: string[]): CliCommand {
 }
 
 function parseExplain(args: string[]): ExplainCommand {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        input: { type: 'string' },
-        target: { type: 'string' },
-        method: { type: 'string' },
-        baseline: { type: 'string' },
-        steps: { type: 'string' },
-        samples: { type: 'string' },
-        noise: { type: 'string' },
-        rule: { type: 'string' },
-        layer: { type: 'string' },
-        seed: { type: 'string' },
-        patch: { type: 'string' },
-        stride: { type: 'string' },
-        'batch-size': { type: 'string' },
-        out: { type: 'string', multiple: true },
-        quiet: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new InputError('arguments', (error as Error).message.split('\n')[0]);
-  }
+  const values = parseFlags(args, {
+    model: { type: 'string' },
+    input: { type: 'string' },
+    target: { type: 'string' },
+    method: { type: 'string' },
+    baseline: { type: 'string' },
+    steps: { type: 'string' },
+    samples: { type: 'string' },
+    noise: { type: 'string' },
+    rule: { type: 'string' },
+    layer: { type: 'string' },
+    seed: { type: 'string' },
+    patch: { type: 'string' },
+    stride: { type: 'string' },
+    'batch-size': { type: 'string' },
+    out: { type: 'string', multiple: true },
+    quiet: { type: 'boolean', default: false },
+  });
   if (!values.model) throw new InputError('--model', 'is required (the .onnx classifier to explain)');
   if (!values.input)
     throw new InputError('--input', 'is required (an image file, or a .npy holding one model input)');
@@ -263,4 +243,24 @@ function nonNegativeInteger(flag: string, text: string): number {
   if (!Number.isInteger(value) || value < 0)
     throw new InputError(flag, `must be a non-negative integer, got "${text}"`);
   return value;
+}
+
+/**
+ * Strict flag parsing shared by every command: unknown flags and positionals are refused,
+ * and node's multi-line message is cut to its first line for the one-line error.
+ */
+export function parseFlags<Options extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: Options,
+) {
+  try {
+    return parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: Options }>({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options,
+    }).values;
+  } catch (error) {
+    throw new InputError('arguments', (error as Error).message.split('\n')[0]);
+  }
 }

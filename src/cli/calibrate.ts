@@ -2,11 +2,10 @@
  * `margin calibrate`: flags, the run, and the table (or `--json`). The table
  * goes to stdout, notes and the recommendation to stderr, as `scan` does.
  */
-import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors';
 import { runCalibration } from '../engine/calibrate';
 import type { CalibrateParams, CalibrationResult, DatasetSpec, KnnBackend } from '../protocol/engine';
-import { oneOf, positiveInteger } from './args';
+import { oneOf, parseFlags, positiveInteger } from './args';
 import { stderrContext } from './progress';
 
 export interface CalibrateCommand {
@@ -16,32 +15,22 @@ export interface CalibrateCommand {
 }
 
 export function parseCalibrateArgs(args: string[]): CalibrateCommand {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: 'string' },
-        labels: { type: 'string' },
-        model: { type: 'string' },
-        fraction: { type: 'string' },
-        seeds: { type: 'string' },
-        'label-column': { type: 'string' },
-        'path-column': { type: 'string' },
-        'text-column': { type: 'string' },
-        k: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'no-standardize': { type: 'boolean', default: false },
-        knn: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    throw new InputError('arguments', (error as Error).message.split('\n')[0]);
-  }
+  const values = parseFlags(args, {
+    data: { type: 'string' },
+    labels: { type: 'string' },
+    model: { type: 'string' },
+    fraction: { type: 'string' },
+    seeds: { type: 'string' },
+    'label-column': { type: 'string' },
+    'path-column': { type: 'string' },
+    'text-column': { type: 'string' },
+    k: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'no-standardize': { type: 'boolean', default: false },
+    knn: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+  });
   if (!values.data)
     throw new InputError('--data', 'is required (the labelled dataset whose labels calibration flips)');
   const data: DatasetSpec = {
