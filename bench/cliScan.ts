@@ -1,12 +1,13 @@
 /**
  * One `margin scan` in a fresh process (the built `dist/cli.js`), no cache,
- * with its wall time and its own peak RSS (`process.resourceUsage().maxRSS`
+ * with its wall time and its own peak RSS (VmHWM, test/support/peakRss.ts
  * at exit, printed by a probe loaded with -r), so that a bench's figures are
  * the scan's, not the bench's.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readPeakRss, writePeakRssProbe } from '../test/support/peakRss';
 
 const repoRoot = resolve(__dirname, '..');
 
@@ -18,13 +19,7 @@ export interface ChildScan<T> {
 
 /** Runs `margin scan ARGS --no-cache --quiet --out <work>/<name>.json`; throws with its stderr when it fails. */
 export function scanInChild<T>(name: string, args: string[], work: string): ChildScan<T> {
-  const probe = join(work, 'rss.cjs');
-  if (!existsSync(probe)) {
-    writeFileSync(
-      probe,
-      "process.on('exit', () => process.stderr.write(`maxRSS ${process.resourceUsage().maxRSS}\\n`));\n",
-    );
-  }
+  const probe = writePeakRssProbe(work);
   const out = join(work, `${name}.json`);
   const started = performance.now();
   const run = spawnSync(
@@ -34,6 +29,6 @@ export function scanInChild<T>(name: string, args: string[], work: string): Chil
   );
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0) throw new Error(`${name} failed:\n${run.stderr}`);
-  const peakMiB = Number(/maxRSS (\d+)/.exec(run.stderr)?.[1] ?? NaN) / 1024;
+  const peakMiB = readPeakRss(run.stderr)?.peakMiB ?? NaN;
   return { result: JSON.parse(readFileSync(out, 'utf8')) as T, seconds, peakMiB };
 }

@@ -26,13 +26,15 @@ export const USAGE = `usage:
               [--batch-size 256] [--no-standardize] [--knn auto|exact|approximate] [--json] [--quiet]
     flips that share of the data's own labels (seeds 1…N), runs every labels scorer and reports the
     recall of the flips in its top 5/10/20/30%; the best is what --scorer auto then uses on this data.
-  margin explain --model M.onnx --input IMAGE|NPY [--target CLASS]
+  margin explain --model M.onnx --input IMAGE|NPY|TABLE [--row N] [--target CLASS]
               --method occlusion|gradient|ig|smoothgrad|deeplift|dance|caso|margin
               [--baseline zeros|blur|mean] [--steps N] [--samples N] [--noise SIGMA]
               [--rule rescale|reveal-cancel] [--layer NAME] [--seed N]
               [--patch N] [--stride N] [--batch-size 64]
               [--out map.npy|map.png|map.json]... [--quiet]
-    --input x.npy is the model input tensor as is; an image is preprocessed as the sidecar says.
+    --input x.npy is the model input tensor as is; an image is preprocessed as the sidecar says;
+    a table (.csv/.tsv/.jsonl) with --row N (0 = first data row, the scan's #N) gives a model that
+    takes vectors that row, with the sidecar's input.features and mean/std as a scan feeds it.
     --target is a class index or a label name (default: the predicted class).
     occlusion: --patch (default min(H,W)/7, 4 for 28×28) and --stride (default patch/2);
     it needs no gradients, so it works on any model onnxruntime runs. margin: not available yet.
@@ -156,6 +158,7 @@ function parseExplain(args: string[]): ExplainCommand {
   const values = parseFlags(args, {
     model: { type: 'string' },
     input: { type: 'string' },
+    row: { type: 'string' },
     target: { type: 'string' },
     method: { type: 'string' },
     baseline: { type: 'string' },
@@ -173,7 +176,10 @@ function parseExplain(args: string[]): ExplainCommand {
   });
   if (!values.model) throw new InputError('--model', 'is required (the .onnx classifier to explain)');
   if (!values.input)
-    throw new InputError('--input', 'is required (an image file, or a .npy holding one model input)');
+    throw new InputError(
+      '--input',
+      'is required (an image file, a .npy holding one model input, or a table with --row)',
+    );
   if (!values.method) throw new InputError('--method', `is required: one of ${EXPLAIN_METHODS.join(', ')}`);
   const method = oneOf<ExplainMethod>('--method', values.method, [...EXPLAIN_METHODS])!;
   const optional = (flag: string, text: string | undefined, parse: (flag: string, text: string) => number) =>
@@ -197,6 +203,7 @@ function parseExplain(args: string[]): ExplainCommand {
     params: {
       model: values.model,
       input: values.input,
+      ...(values.row === undefined ? {} : { row: nonNegativeInteger('--row', values.row) }),
       method,
       target: values.target,
       options,

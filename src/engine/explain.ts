@@ -1,13 +1,18 @@
 /**
  * One explanation, start to end: model → one input → logits → target class →
- * saliency map → the files asked for. The CLI runs it in process; the engine
- * serves it as the `explain` request.
+ * saliency map → the files asked for. The input is an image, a .npy model
+ * input, or one row of a table for a model that takes vectors (its features
+ * chosen and normalised as a scan feeds them, vectorInput.ts). The CLI runs it
+ * in process; the engine serves it as the `explain` request.
  */
 import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { InputError, ParameterError, isInputError, throwIfAborted } from '../core/errors';
+import { TABLE_EXTENSIONS } from '../data/files';
 import { decodeImageFile } from '../data/fileImages';
+import { readStoredSize } from '../data/imageDecode';
 import { npyToFloat32, readNpy } from '../data/npy';
+import { openDataset } from '../data/open';
 import {
   attributionMethod,
   gradientModelOf,
@@ -20,7 +25,14 @@ import type { ForwardModel } from '../model/autodiff/types';
 import { forwardModelOf, sampleShapeOf } from '../model/forwardModel';
 import { imageFitOf, pixelsPerImage, sizeMismatch, writeImage } from '../model/preprocess';
 import { openModel, type LoadedModel } from '../model/session';
-import { loadModelConfig, sidecarPath, takesImages, type InputConfig } from '../model/sidecar';
+import { vectorInputRow } from '../model/vectorInput';
+import {
+  loadModelConfig,
+  sidecarPath,
+  takesImages,
+  type InputConfig,
+  type VectorInputConfig,
+} from '../model/sidecar';
 import {
   EXPLAIN_METHODS,
   type ExplainMethod,
@@ -45,7 +57,11 @@ interface ExplainConfig {
   labels?: string[];
   /** The sidecar's (or inferred) image input; absent for a model that takes vectors, or a feature model without a sidecar fed a .npy. */
   input?: InputConfig;
+  /** How a table row becomes the model's input; present for a model whose input is [N, D]. */
+  vector?: VectorInputConfig;
 }
+
+type InputKind = 'npy' | 'table' | 'image';
 
 /**
  * Runs one explanation. With a pool (the engine's), gradient models stay open
@@ -67,15 +83,18 @@ export async function runExplain(
 
   context.progress('reading the model', 0, 1);
   const loaded = await openModel(modelPath);
-  const isNpy = extname(inputPath).toLowerCase() === '.npy';
-  const config = await explainConfig(loaded, !isNpy);
+  const kind = inputKindOf(inputPath, params.row);
+  const config = await explainConfig(loaded, kind !== 'npy');
   const input = loaded.info.inputs[0];
   const { sampleShape } = sampleShapeOf(modelPath, input.name, input.dims);
 
   context.progress('reading the input', 0, 1);
-  const sample = isNpy
-    ? await readNpyInput(inputPath, sampleShape, modelPath)
-    : await readImageInput(inputPath, config, sampleShape, loaded);
+  const sample =
+    kind === 'npy'
+      ? await readNpyInput(inputPath, sampleShape, modelPath)
+      : kind === 'table'
+        ? await readTableRow(inputPath, params.row, config.vector, sampleShape, modelPath)
+        : await readImageInput(inputPath, config, sampleShape, loaded);
   throwIfAborted(context.signal);
 
   const opening = method.kind === 'gradient' ? 'building the gradient graph' : 'starting the model';
@@ -187,18 +206,37 @@ function flagOf(key: string): string {
   return '--' + key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
+/** A table by its extension (it needs --row); --row with anything else is a mistake worth saying. */
+function inputKindOf(inputPath: string, row: number | undefined): InputKind {
+  const extension = extname(inputPath).toLowerCase();
+  if (TABLE_EXTENSIONS.has(extension)) return 'table';
+  if (row !== undefined) {
+    throw new ParameterError(
+      'row',
+      `picks a row of a table input (.csv, .tsv, .jsonl), but ${basename(inputPath)} is not a table`,
+    );
+  }
+  return extension === '.npy' ? 'npy' : 'image';
+}
+
 /**
  * The sidecar as loadModelConfig reads it. A model that takes vectors ([N, D])
- * has no image geometry and is explained on a .npy input; a feature model of
- * another shape without a sidecar is only an error for image inputs.
+ * has no image geometry and is explained on a .npy input or a table row; a
+ * feature model of another shape without a sidecar is only an error for
+ * image and table inputs (which need the sidecar's preprocessing).
  */
-async function explainConfig(model: LoadedModel, imageInput: boolean): Promise<ExplainConfig> {
+async function explainConfig(model: LoadedModel, needsSidecar: boolean): Promise<ExplainConfig> {
   try {
     const config = await loadModelConfig(model.path, model.info);
     const input = takesImages(config) ? config.input : undefined;
-    return { logits: config.logits, labels: config.labels, ...(input ? { input } : {}) };
+    return {
+      logits: config.logits,
+      labels: config.labels,
+      ...(input ? { input } : {}),
+      ...(config.vector ? { vector: config.vector } : {}),
+    };
   } catch (error) {
-    if (imageInput || !isInputError(error) || existsSync(sidecarPath(model.path))) throw error;
+    if (needsSidecar || !isInputError(error) || existsSync(sidecarPath(model.path))) throw error;
     return { logits: model.info.outputs[0].name };
   }
 }
@@ -219,6 +257,43 @@ async function readNpyInput(file: string, sampleShape: number[], modelPath: stri
   return { x: Float32Array.from(npyToFloat32(array)) };
 }
 
+/**
+ * One row of a table, fed as a scan feeds it to a model that takes vectors:
+ * the columns the sidecar's input.features names (else the numeric ones but
+ * the label), normalised by its mean and std.
+ */
+async function readTableRow(
+  file: string,
+  row: number | undefined,
+  vector: VectorInputConfig | undefined,
+  sampleShape: number[],
+  modelPath: string,
+): Promise<LoadedInput> {
+  if (!vector) {
+    throw new InputError(
+      modelPath,
+      `takes inputs of shape (${sampleShape.join(', ')}), not table rows: give an image file or a .npy model input`,
+    );
+  }
+  if (row === undefined) {
+    throw new ParameterError(
+      'row',
+      `is required with a table input: the row of ${basename(file)} to explain (0 = the first after the header)`,
+    );
+  }
+  if (!Number.isInteger(row) || row < 0)
+    throw new ParameterError('row', `must be a row number ≥ 0, got ${row}`);
+  const dataset = await openDataset(file, { labelsOptional: true });
+  const rows = dataset.samples.length;
+  if (row >= rows) {
+    throw new ParameterError(
+      'row',
+      `${row} is out of range: ${basename(file)} has ${rows} rows (0–${rows - 1})`,
+    );
+  }
+  return { x: vectorInputRow(dataset, vector, modelPath, row) };
+}
+
 /** An image file is decoded, brought to the model's input (sidecar `input.resize`) and preprocessed as the sidecar says. */
 async function readImageInput(
   file: string,
@@ -229,12 +304,14 @@ async function readImageInput(
   const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
   const input = config.input;
   if (!input) {
-    const image = await decodeImageFile(file);
+    // The header says what the image is; its pixels are not needed to refuse it.
+    const image = await readStoredSize(file);
     throw new InputError(
       model.path,
       `takes vectors of ${sampleSize} features (input [N, ${sampleShape.join(', ')}]), not images: ${basename(file)} is a ` +
         `${image.width}×${image.height} image with ${image.channels} channel${image.channels === 1 ? '' : 's'}; ` +
-        `give one normalised feature vector as .npy, of shape (${sampleSize}) or (1, ${sampleSize})`,
+        `give a row of a table (--input table.csv --row N), or one normalised feature vector as .npy, ` +
+        `of shape (${sampleSize}) or (1, ${sampleSize})`,
     );
   }
   if (pixelsPerImage(input) !== sampleSize) {

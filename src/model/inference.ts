@@ -11,8 +11,12 @@ import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InputError, throwIfAborted } from '../core/errors';
 import type { ComputeOptions, DenseMatrix } from '../core/types';
-import { countAdjustments, emptyAdjustmentCounts, type ImageAdjustmentCounts } from '../data/imageAdjustments';
-import type { ImageSource, RawImage } from '../data/types';
+import {
+  countAdjustments,
+  emptyAdjustmentCounts,
+  type ImageAdjustmentCounts,
+} from '../data/imageAdjustments';
+import type { ImageSource, RawImage, StoredImageSize } from '../data/types';
 import { inBatches, type BatchPlan } from './batches';
 import { findEmbeddingTensor, withExtraOutput } from './embeddingTap';
 import { batchDims, pixelsPerImage, readModelImage, sizeMismatch, writeImage } from './preprocess';
@@ -119,7 +123,10 @@ export async function embedDataset(
 
   if (kept.length === 0) {
     const first = skipped[0] ? ` (the first, ${skipped[0].file}, ${skipped[0].problem})` : '';
-    throw new InputError(images.count === 0 ? options.files(0) : skipped[0]?.file ?? model.path, `no image could be read, so there is nothing to scan${first}`);
+    throw new InputError(
+      images.count === 0 ? options.files(0) : (skipped[0]?.file ?? model.path),
+      `no image could be read, so there is nothing to scan${first}`,
+    );
   }
   return { ...finish(out, kept, skipped, config, model.path), images: adjustments };
 }
@@ -152,7 +159,13 @@ export async function embedVectors(
   } finally {
     await tapped.release();
   }
-  return finish(out, Array.from({ length: inputs.rows }, (_, i) => i), [], config, model.path);
+  return finish(
+    out,
+    Array.from({ length: inputs.rows }, (_, i) => i),
+    [],
+    config,
+    model.path,
+  );
 }
 
 /** The model with its embedding tensor exposed as an output, run in batches it accepts. */
@@ -180,7 +193,12 @@ class TappedModel {
   }
 
   /** Logits and embeddings of `n` samples of `perSample` floats; `dims(b)` is the input tensor's shape for b samples. */
-  run(x: Float32Array, n: number, perSample: number, dims: (rows: number) => number[]): Promise<Float32Array[]> {
+  run(
+    x: Float32Array,
+    n: number,
+    perSample: number,
+    dims: (rows: number) => number[],
+  ): Promise<Float32Array[]> {
     return inBatches(n, [x], [perSample], this.plan, async (rows, [slice]) => {
       const feed = { [this.inputName]: new ort.Tensor('float32', slice, dims(rows)) };
       let result: Record<string, ort.Tensor>;
@@ -191,7 +209,10 @@ class TappedModel {
       }
       return this.outputs.map((name) => {
         if (result[name].type !== 'float32') {
-          throw new InputError(this.path, `output "${name}" holds ${result[name].type} values; MARGIN Lens reads float32 logits and embeddings`);
+          throw new InputError(
+            this.path,
+            `output "${name}" holds ${result[name].type} values; MARGIN Lens reads float32 logits and embeddings`,
+          );
         }
         return result[name].data as Float32Array;
       });
@@ -212,10 +233,12 @@ async function imagesForVectorModel(
 ): Promise<InputError> {
   const width = config.vector!.size ?? 'D';
   const takes = `takes vectors of ${width} features (input "${config.vector!.name}" [N, ${width}]), not images`;
-  // An array of images knows its shape; a folder or manifest is asked for its first image.
-  const first = images.shape || images.count === 0 ? undefined : await images.read(0).catch(() => undefined);
+  // An array of images knows its shape; a folder or manifest is asked for its first image's
+  // header only: decoding a 200-megapixel photo just to refuse it would take 600 MB.
+  const first =
+    images.shape || images.count === 0 ? undefined : await images.storedSize?.(0).catch(() => undefined);
   const shape = images.shape ?? first;
-  const size = (s: { width: number; height: number; channels: number }) =>
+  const size = (s: StoredImageSize) =>
     `${s.width}×${s.height} with ${s.channels} channel${s.channels === 1 ? '' : 's'} (${s.channels}×${s.height}×${s.width})`;
   const holds = !shape
     ? `${options.files(0)} holds images`
@@ -228,10 +251,19 @@ async function imagesForVectorModel(
   );
 }
 
-function finish(out: GrowingRows, kept: number[], skipped: SkippedImage[], config: ModelConfig, modelPath: string): Embedded {
+function finish(
+  out: GrowingRows,
+  kept: number[],
+  skipped: SkippedImage[],
+  config: ModelConfig,
+  modelPath: string,
+): Embedded {
   const result = out.finish();
   if (config.labels && config.labels.length !== result.logits.dim) {
-    throw new InputError(sidecarPath(modelPath), `lists ${config.labels.length} labels, but the model outputs ${result.logits.dim} logits`);
+    throw new InputError(
+      sidecarPath(modelPath),
+      `lists ${config.labels.length} labels, but the model outputs ${result.logits.dim} logits`,
+    );
   }
   return { ...result, keptIndices: Int32Array.from(kept), skipped };
 }
@@ -261,8 +293,16 @@ class GrowingRows {
       this.logitsDim = logits.length / count;
       this.embeddingDim = embeddings.length / count;
     }
-    this.logits = ensureCapacity(this.logits, (this.rows + count) * this.logitsDim, this.capacity * this.logitsDim);
-    this.embeddings = ensureCapacity(this.embeddings, (this.rows + count) * this.embeddingDim, this.capacity * this.embeddingDim);
+    this.logits = ensureCapacity(
+      this.logits,
+      (this.rows + count) * this.logitsDim,
+      this.capacity * this.logitsDim,
+    );
+    this.embeddings = ensureCapacity(
+      this.embeddings,
+      (this.rows + count) * this.embeddingDim,
+      this.capacity * this.embeddingDim,
+    );
     this.logits.set(logits, this.rows * this.logitsDim);
     this.embeddings.set(embeddings, this.rows * this.embeddingDim);
     this.rows += count;
@@ -271,7 +311,11 @@ class GrowingRows {
   finish(): { logits: DenseMatrix; embeddings: DenseMatrix } {
     return {
       logits: { rows: this.rows, dim: this.logitsDim, data: fitted(this.logits, this.rows * this.logitsDim) },
-      embeddings: { rows: this.rows, dim: this.embeddingDim, data: fitted(this.embeddings, this.rows * this.embeddingDim) },
+      embeddings: {
+        rows: this.rows,
+        dim: this.embeddingDim,
+        data: fitted(this.embeddings, this.rows * this.embeddingDim),
+      },
     };
   }
 }

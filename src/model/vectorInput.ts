@@ -16,6 +16,27 @@ import { sidecarPath, type VectorInputConfig } from './sidecar';
  * for data it cannot take (images, text, another width).
  */
 export function vectorInputs(dataset: Dataset, vector: VectorInputConfig, modelPath: string): DenseMatrix {
+  return normalised(modelFeatures(dataset, vector, modelPath), vector, modelPath);
+}
+
+/**
+ * The model input of one row (0-based) of `dataset`: row `row` of
+ * `vectorInputs`, without normalising the others (explaining one row of a
+ * large table). The caller checks that the row exists.
+ */
+export function vectorInputRow(
+  dataset: Dataset,
+  vector: VectorInputConfig,
+  modelPath: string,
+  row: number,
+): Float32Array {
+  const { dim, data } = modelFeatures(dataset, vector, modelPath);
+  const one = { rows: 1, dim, data: data.subarray(row * dim, (row + 1) * dim) };
+  return normalised(one, vector, modelPath).data;
+}
+
+/** The columns the model takes, unnormalised, checked against the model's width. */
+function modelFeatures(dataset: Dataset, vector: VectorInputConfig, modelPath: string): DenseMatrix {
   const width = vector.size ?? 'D';
   const takes = `${basename(modelPath)} takes ${vector.size ?? 'a fixed number of'} values per sample (input [N, ${width}])`;
   const features = dataset.features;
@@ -36,7 +57,7 @@ export function vectorInputs(dataset: Dataset, vector: VectorInputConfig, modelP
       : `${matrix.dim} values per row`;
     throw new InputError(modelPath, `${takes}, but ${dataset.source} has ${has}`);
   }
-  return normalised(matrix, vector, modelPath);
+  return matrix;
 }
 
 /** The columns `input.features` names, in its order; the sidecar is named when one is missing. */

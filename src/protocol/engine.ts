@@ -191,8 +191,13 @@ export interface ExplainOptions {
 export interface ExplainParams {
   /** ONNX model (absolute, or relative to the engine's cwd). */
   model: string;
-  /** One sample: an image file (decoded and preprocessed as the sidecar says) or a .npy model input tensor. */
+  /**
+   * One sample: an image file (decoded and preprocessed as the sidecar says), a
+   * .npy model input tensor, or a table (CSV, TSV, JSONL) for a vector-input model with `row`.
+   */
   input: string;
+  /** With a table as `input`: the row to explain (0-based after the header, the scan's `#N`). */
+  row?: number;
   method: ExplainMethod;
   /** Class to explain: an index or a label name from the sidecar; default the predicted class. */
   target?: number | string;

@@ -36,6 +36,20 @@ const scan = (root: string, model = MODEL, extra: Partial<ScanParams> = {}) =>
   );
 
 const ranking = (result: ScanResult) => result.samples.map(({ index, score }) => ({ index, score }));
+/**
+ * What a scan on a reused or rebuilt HNSW index must share with a fresh one.
+ * Not the ranking itself: usearch builds on several threads, so two builds of
+ * the same points need not return the same neighbours for every point (recall@k
+ * 0.997 against 1.000 on this fixture), and the label-noise fit reads every
+ * point. (These tests compared whole rankings while the fit found no noise on
+ * this fixture and scored every sample 0, so ties in index order made them equal.)
+ * The same samples are ranked, and the graph agrees with exact search.
+ */
+function assertLikeFresh(result: ScanResult, fresh: ScanResult): void {
+  const samples = (scan: ScanResult) => scan.samples.map(({ index }) => index).sort((a, b) => a - b);
+  assert.deepEqual(samples(result), samples(fresh));
+  assert.ok(result.metrics!.knnRecall >= 0.95, `recall@k ${result.metrics!.knnRecall}`);
+}
 
 const damages: Record<string, (file: string) => void> = {
   truncated: (file) => truncateSync(file, Math.floor(statSync(file).size / 2)),
@@ -176,7 +190,7 @@ describe('a damaged approximate index in the cache', function () {
     assert.ok(!/read from the cache/.test(notes(first)), notes(first));
     const second = await scanFeatures(root, 8);
     assert.match(notes(second), /approximate index \(HNSW, M 16, read from the cache/);
-    assert.deepEqual(ranking(second), ranking(await scanFeatures(root, 8, true)));
+    assertLikeFresh(second, await scanFeatures(root, 8, true));
   });
 
   const cases: Record<string, (root: string) => { shown: string }> = {
@@ -238,7 +252,7 @@ describe('a damaged approximate index in the cache', function () {
       assert.equal(damaged.length, 1, notes(rebuilt));
       assert.ok(damaged[0].includes(file.shown), damaged[0]);
       assert.ok(!/read from the cache/.test(notes(rebuilt)));
-      assert.deepEqual(ranking(rebuilt), ranking(await scanFeatures(root, 8, true)));
+      assertLikeFresh(rebuilt, await scanFeatures(root, 8, true));
       // Rebuilt whole: the next scan reuses it without a notice.
       const again = await scanFeatures(root, 9);
       assert.match(notes(again), /read from the cache/);

@@ -2,11 +2,11 @@
  * `margin calibrate` end to end on the fixture manifest (100 Fashion-MNIST test
  * images) with the PyTorch-trained model: every scorer of the labels registry,
  * recall checked against independent scans of the same flipped labels, the
- * recommendation stored and then used by `scan --scorer auto`, the cache, and
- * bad input.
+ * recommendation stored and then used by `scan --scorer auto` (not after the
+ * model's bytes change), the cache, and bad input.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drawLabelFlips } from '../../src/engine/calibrate/flipLabels';
 import { findTask } from '../../src/engine/tasks';
@@ -173,6 +173,25 @@ describe('margin calibrate (CLI)', function () {
     } finally {
       writeFileSync(file, original);
     }
+  });
+
+  it('a model re-exported over itself (other bytes, same path) does not inherit the old choice', () => {
+    const work = freshDir('margin-calibrate-model-');
+    const copy = join(work, 'm.onnx');
+    copyFileSync(model, copy);
+    copyFileSync(join(fmnist, 'model.margin.json'), join(work, 'm.margin.json'));
+    const calibrated = calibrate(['--data', manifest, '--model', copy, '--seeds', '1'], work);
+    const before = scan(['--data', manifest, '--model', copy, '--scorer', 'auto'], work);
+    assert.equal(before.scorer, calibrated.recommended);
+    assert.match(before.notices![0], /chosen by calibration/);
+    // The same network exported with a fixed batch of 4: same sidecar, other bytes.
+    copyFileSync(join(fixtures, 'fixed-batch', 'model-batch4.onnx'), copy);
+    const after = scan(['--data', manifest, '--model', copy, '--scorer', 'auto'], work);
+    assert.equal(after.scorer, labelsTask.defaultScorer);
+    assert.match(
+      after.notices![0],
+      /^ignored the calibration file \.margin\/calibration\/[0-9a-f]{64}\.json \(m\.onnx has changed since it was calibrated\); run margin calibrate again$/,
+    );
   });
 
   it('a second calibrate reads the embeddings from the cache and gives the same table', () => {

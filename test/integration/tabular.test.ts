@@ -4,11 +4,14 @@
  * --no-standardize), a tabular CSV with a model that takes vectors (its
  * embeddings against PyTorch's, its scores against MARGIN recomputed on those),
  * models exported with a fixed batch against the dynamic export, explaining a
- * vector model (gradient against finite differences), and the bad inputs.
+ * vector model on a .npy input and on a CSV row (gradient against finite
+ * differences), and the bad inputs (huge images refused from their header).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { graphFromKnn } from '../../src/core/csr';
 import { exactKnn } from '../../src/core/knn';
 import { labelDisagreement } from '../../src/core/labels';
@@ -22,7 +25,8 @@ import { openForwardModel } from '../../src/model/forwardModel';
 import { sidecarPath } from '../../src/model/sidecar';
 import type { ScanResult } from '../../src/protocol/engine';
 import { npyBytes } from '../unit/data/helpers';
-import { fixtures, freshDir, readCsv, runCli } from './helpers';
+import { cliPath, fixtures, freshDir, readCsv, runCli, type CliRun } from './helpers';
+import { readPeakRss, writePeakRssProbe } from '../support/peakRss';
 
 const TABULAR = join(fixtures, 'tabular');
 const FIXED = join(fixtures, 'fixed-batch');
@@ -40,10 +44,28 @@ function scan(args: string[]): { result: ScanResult; stderr: string } {
 
 /** The last stderr line of a run that must fail with exit code 2. */
 function failure(args: string[]): string {
-  const run = runCli(args);
+  return lastErrorLine(runCli(args));
+}
+
+/**
+ * The built CLI in a child that prints its own peak RSS at exit
+ * (`process.resourceUsage().maxRSS`, loaded with -r), as bench/cliScan.ts measures a scan.
+ */
+function runCliMeasured(args: string[], dir: string): CliRun & { peakMiB: number; seconds: number } {
+  const probe = writePeakRssProbe(dir);
+  const started = performance.now();
+  const run = spawnSync(process.execPath, ['-r', probe, cliPath, ...args], { cwd: dir, encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  const peak = readPeakRss(run.stderr);
+  assert.ok(peak, `no peak RSS in: ${run.stderr}`);
+  return { status: run.status, stdout: run.stdout, stderr: peak.stderr, peakMiB: peak.peakMiB, seconds };
+}
+
+/** The last stderr line of a run that must fail with exit code 2 (no stack trace). */
+function lastErrorLine(run: CliRun): string {
   assert.equal(run.status, 2, `expected exit 2, got ${run.status}: ${run.stderr}`);
-  const lines = run.stderr.trim().split('\n');
   assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  const lines = run.stderr.trim().split('\n');
   return lines[lines.length - 1];
 }
 
@@ -60,6 +82,48 @@ function recallAtTenPercent(result: ScanResult, truthCsv: string): number {
   );
   const top = result.samples.slice(0, Math.ceil(0.1 * result.samples.length));
   return top.filter((sample) => flipped.has(sample.id)).length / flipped.size;
+}
+
+/** `margin explain` of the MLP's class 1 by its gradient, written to g.npy in `dir`. */
+function explainClass1(dir: string, input: string, extra: string[] = []) {
+  return runCli(
+    [
+      'explain',
+      '--model',
+      MLP,
+      '--input',
+      input,
+      ...extra,
+      '--method',
+      'gradient',
+      '--target',
+      '1',
+      '--out',
+      'g.npy',
+      '--quiet',
+    ],
+    dir,
+  );
+}
+
+/**
+ * The MLP's map for class 1 at x equals central finite differences of its
+ * class-1 logit (within 1e-3 of the map's largest value), in a linear region.
+ */
+async function assertGradientOfClass1(gradient: Float32Array, x: Float32Array): Promise<void> {
+  const model = await openForwardModel(MLP);
+  try {
+    const differences = await finiteDifferences(model, x, 1e-2, (logits) => logits[1]);
+    assert.ok(differences.linear, 'the row lies in a linear region of the network');
+    const scale = Math.max(...Array.from(gradient, Math.abs));
+    assert.ok(scale > 0, 'a gradient that is not zero');
+    assert.ok(
+      maxDifference(differences.gradient, gradient) < 1e-3 * scale,
+      `${differences.gradient} vs ${gradient}`,
+    );
+  } finally {
+    await model.release();
+  }
 }
 
 describe('tabular data and vector models (CLI)', function () {
@@ -138,39 +202,58 @@ describe('tabular data and vector models (CLI)', function () {
       const x = inputs.slice(5 * 13, 6 * 13);
       const row = join(dir, 'row.npy');
       writeFileSync(row, npyBytes('<f4', [13], new Uint8Array(x.buffer, x.byteOffset, x.byteLength)));
-      const run = runCli(
-        [
-          'explain',
-          '--model',
-          MLP,
-          '--input',
-          row,
-          '--method',
-          'gradient',
-          '--target',
-          '1',
-          '--out',
-          'g.npy',
-          '--quiet',
-        ],
-        dir,
-      );
+      const run = explainClass1(dir, row);
       assert.equal(run.status, 0, run.stderr);
       const map = await readNpy(join(dir, 'g.npy'));
       assert.deepEqual(map.shape, [13]);
-      const gradient = npyToFloat32(map);
-      const model = await openForwardModel(MLP);
-      try {
-        const differences = await finiteDifferences(model, x, 1e-2, (logits) => logits[1]);
-        assert.ok(differences.linear, 'the row lies in a linear region of the network');
-        const scale = Math.max(...Array.from(gradient, Math.abs));
-        assert.ok(
-          maxDifference(differences.gradient, gradient) < 1e-3 * scale,
-          `${differences.gradient} vs ${gradient}`,
-        );
-      } finally {
-        await model.release();
-      }
+      await assertGradientOfClass1(npyToFloat32(map), x);
+    });
+
+    it('explains a CSV row (--input wine.csv --row 5): the input a scan feeds, the gradient equal to central finite differences', async () => {
+      const dir = freshDir();
+      const sidecar = JSON.parse(readFileSync(sidecarPath(MLP), 'utf8')) as {
+        input: { features: string[]; mean: number[]; std: number[] };
+      };
+      // Row 5 of the table normalised by hand, checked against PyTorch's input for it.
+      const cells = readCsv(WINE)[5];
+      const x = Float32Array.from(
+        sidecar.input.features,
+        (name, d) => (Number(cells[name]) - sidecar.input.mean[d]) / sidecar.input.std[d],
+      );
+      const reference = (await float32(join(TABULAR, 'wine-mlp-inputs.npy'))).subarray(5 * 13, 6 * 13);
+      assert.ok(maxDifference(x, reference) < 1e-5, `${x} vs PyTorch's ${reference}`);
+
+      const run = explainClass1(dir, WINE, ['--row', '5']);
+      assert.equal(run.status, 0, run.stderr);
+      // The prediction is PyTorch's for row 5 (its logits), not another row's.
+      const logits = Array.from((await float32(join(TABULAR, 'wine-mlp-logits.npy'))).subarray(5 * 3, 6 * 3));
+      assert.match(run.stdout, new RegExp(`predicted class_${logits.indexOf(Math.max(...logits))} `));
+      const map = await readNpy(join(dir, 'g.npy'));
+      assert.deepEqual(map.shape, [13]);
+      await assertGradientOfClass1(npyToFloat32(map), x);
+    });
+
+    it('refuses a table input without --row or beyond its rows, --row on a non-table, and a table for an image model', () => {
+      const explain = (model: string, input: string, extra: string[]) =>
+        failure(['explain', '--model', model, '--input', input, '--method', 'gradient', '--quiet', ...extra]);
+      assert.equal(
+        explain(MLP, WINE, []),
+        'margin: --row: is required with a table input: the row of wine.csv to explain (0 = the first after the header)',
+      );
+      // wine.csv holds 178 rows: 0…177.
+      assert.equal(
+        explain(MLP, WINE, ['--row', '178']),
+        'margin: --row: 178 is out of range: wine.csv has 178 rows (0–177)',
+      );
+      assert.match(
+        explain(MLP, join(TABULAR, 'wine-mlp-inputs.npy'), ['--row', '0']),
+        /^margin: --row: picks a row of a table input \(\.csv, \.tsv, \.jsonl\), but wine-mlp-inputs\.npy is not a table$/,
+      );
+      const cnn = join(fixtures, 'fmnist', 'model.onnx');
+      assert.equal(
+        explain(cnn, WINE, ['--row', '0']),
+        `margin: ${cnn}: takes inputs of shape (1, 28, 28), not table rows: give an image file or a .npy model input`,
+      );
     });
 
     it('ranks boundary samples by the linearised distance |z₁ − z₂| / ‖∇(z₁ − z₂)‖, as finite differences give it', async () => {
@@ -237,6 +320,69 @@ describe('tabular data and vector models (CLI)', function () {
         explainLine,
         /wine-mlp\.onnx: takes vectors of 13 features \(input \[N, 13\]\), not images: 000\.png is a 28×28 image/,
       );
+    });
+
+    describe('refuses huge images from their header, without decoding them', () => {
+      const dir = freshDir();
+      // Of one colour, so that the PNGs stay small: 400 and 225 megapixels (1.2 GB and 675 MB as RGB).
+      // 20000² is above the pixel limit (never decoded); 15000² below it (decoded whole until now).
+      const sizes = [20000, 15000];
+      before(async () => {
+        for (const size of sizes) {
+          const file = join(dir, `huge-${size}.png`);
+          await sharp({
+            create: { width: size, height: size, channels: 3, background: { r: 40, g: 90, b: 160 } },
+            limitInputPixels: false,
+          })
+            .png({ compressionLevel: 9 })
+            .toFile(file);
+          assert.ok(statSync(file).size < 4 * 2 ** 20, `${file} is ${statSync(file).size} bytes`);
+          writeFileSync(join(dir, `huge-${size}.csv`), `path,label\n${file},a\n`);
+        }
+      });
+
+      // A whole decode would take size² × 3 bytes; the CLI with the model open takes ~75 MiB.
+      const PEAK_LIMIT_MIB = 300;
+
+      for (const size of sizes) {
+        const shape = `${size}×${size} with 3 channels \\(3×${size}×${size}\\)`;
+        it(`scan: names the model and both shapes for a ${size}×${size} PNG, peak RSS under ${PEAK_LIMIT_MIB} MiB`, () => {
+          const run = runCliMeasured(
+            ['scan', '--data', join(dir, `huge-${size}.csv`), '--model', MLP, '--no-cache', '--quiet'],
+            dir,
+          );
+          const line = lastErrorLine(run);
+          assert.ok(line.startsWith(`margin: ${MLP}: `), line);
+          assert.match(line, /takes vectors of 13 features \(input "features" \[N, 13\]\), not images/);
+          assert.match(line, new RegExp(`huge-${size}\\.png is an image of ${shape}`));
+          console.log(`      scan: ${run.seconds.toFixed(2)} s, peak RSS ${run.peakMiB.toFixed(0)} MiB`);
+          assert.ok(
+            run.peakMiB < PEAK_LIMIT_MIB,
+            `peak RSS ${run.peakMiB} MiB (a decode needs ${(size * size * 3) / 2 ** 20} MiB)`,
+          );
+        });
+
+        it(`explain: names the model and both shapes for a ${size}×${size} PNG, peak RSS under ${PEAK_LIMIT_MIB} MiB`, () => {
+          const input = join(dir, `huge-${size}.png`);
+          const run = runCliMeasured(
+            ['explain', '--model', MLP, '--input', input, '--method', 'gradient', '--quiet'],
+            dir,
+          );
+          const line = lastErrorLine(run);
+          assert.ok(line.startsWith(`margin: ${MLP}: `), line);
+          assert.match(
+            line,
+            new RegExp(
+              `takes vectors of 13 features \\(input \\[N, 13\\]\\), not images: huge-${size}\\.png is a ${size}×${size} image with 3 channels`,
+            ),
+          );
+          console.log(`      explain: ${run.seconds.toFixed(2)} s, peak RSS ${run.peakMiB.toFixed(0)} MiB`);
+          assert.ok(
+            run.peakMiB < PEAK_LIMIT_MIB,
+            `peak RSS ${run.peakMiB} MiB (a decode needs ${(size * size * 3) / 2 ** 20} MiB)`,
+          );
+        });
+      }
     });
 
     it('refuses a sidecar whose input.features names a missing column, naming the sidecar, the column and the CSV columns', () => {

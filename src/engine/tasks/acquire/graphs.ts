@@ -1,5 +1,6 @@
 import { graphFromKnn, type CsrGraph } from '../../../core/csr';
-import type { ComputeOptions, DenseMatrix, KnnResult } from '../../../core/types';
+import { ParameterError } from '../../../core/errors';
+import type { ComputeOptions, DenseMatrix, KnnResult, KnnSearch } from '../../../core/types';
 import { ortKnn } from '../../../model';
 
 /**
@@ -23,15 +24,38 @@ export interface AcquisitionGraphs {
   similarity: CsrGraph;
 }
 
-/** One kNN search with the wider neighbourhood; the spreading graph keeps its first k columns. */
+/**
+ * One kNN search with the wider neighbourhood; the spreading graph keeps its
+ * first k columns. `search` is the scan's (a given graph serves the data's
+ * own points, if it lists the 5k neighbours asked for).
+ */
 export async function acquisitionGraphs(
   points: DenseMatrix,
   k: number,
   options?: ComputeOptions,
+  search: KnnSearch = ortKnn,
 ): Promise<AcquisitionGraphs> {
-  const wide = Math.min(points.rows - 1, COVERAGE_NEIGHBOURS_PER_K * k);
-  const wideKnn = await ortKnn(points, Math.max(wide, k), options);
+  const wide = Math.max(Math.min(points.rows - 1, COVERAGE_NEIGHBOURS_PER_K * k), k);
+  let wideKnn: KnnResult;
+  try {
+    wideKnn = await search(points, wide, options);
+  } catch (error) {
+    throw explainGraphShortfall(error, k, wide);
+  }
   return graphsFromKnn(wideKnn, k);
+}
+
+/**
+ * A given graph with too few neighbours is refused as having "fewer than
+ * k = 100" while the user asked for k = 20: say where the 100 comes from.
+ */
+function explainGraphShortfall(error: unknown, k: number, wide: number): unknown {
+  if (!(error instanceof ParameterError) || error.parameter !== 'knnGraph' || wide === k) return error;
+  return new ParameterError(
+    'knnGraph',
+    `${error.problem} (the acquire task asks for ${wide} neighbours of each sample at k = ${k}: ` +
+      `its coverage graph reaches ${COVERAGE_NEIGHBOURS_PER_K} × k)`,
+  );
 }
 
 /** The same graphs from an existing kNN result with at least k columns. */

@@ -25,7 +25,7 @@ export const DEFAULT_BATCH = 100;
  * batch is then all of them.
  */
 export async function rankSamplesToLabel(
-  { params, data }: TaskInput,
+  { params, data, neighbours }: TaskInput,
   context: JobContext,
 ): Promise<TaskOutput> {
   const { dataset, representation } = data;
@@ -40,7 +40,12 @@ export async function rankSamplesToLabel(
     );
   }
 
-  const graphs = await acquisitionGraphs(points, params.k, stageOptions(context, 'building the kNN graph'));
+  const graphs = await acquisitionGraphs(
+    points,
+    params.k,
+    stageOptions(context, 'building the kNN graph'),
+    neighbours,
+  );
   context.progress('spreading the labels', 0, 1);
   const spreading = await spreadLabels(graphs.graph, space.codes, space.names.length, {
     alpha: SPREADING_ALPHA,

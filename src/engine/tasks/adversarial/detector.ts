@@ -16,7 +16,7 @@ import { fitTiedGaussians, type TiedGaussians } from '../../../core/adversarial/
 import { sampleWithoutReplacement, seededUniform } from '../../../core/random';
 import { logisticDecision } from '../../../core/logisticRegression';
 import { highPassInfluence } from '../../../core/margin';
-import type { DenseMatrix } from '../../../core/types';
+import type { DenseMatrix, KnnSearch } from '../../../core/types';
 import { ortKnn } from '../../../model';
 import type { FilterVariant, ShiftOperator } from '../../../protocol/engine';
 import { stageOptions, type JobContext } from '../../context';
@@ -151,6 +151,12 @@ export interface GraphOptions {
   k: number;
   operator: ShiftOperator;
   variant: FilterVariant;
+  /**
+   * The scan's kNN search (absent: exact search, `ortKnn`). The MARGIN graph
+   * joins the reference to the data, so a graph given for the data alone
+   * never serves it; the search still picks exact or approximate by size.
+   */
+  search?: KnnSearch;
 }
 
 export interface DataScores {
@@ -300,7 +306,8 @@ async function marginInfluence(
       `k = ${graph.k} needs more than ${graph.k} samples in the reference and the data together; there are ${points.rows}`,
     );
   }
-  const knn = await ortKnn(points, graph.k, stageOptions(context, 'building the kNN graph'));
+  const search = graph.search ?? ortKnn;
+  const knn = await search(points, graph.k, stageOptions(context, 'building the kNN graph'));
   const signal = new Float64Array(points.rows);
   signal.set(referenceScores, 0);
   signal.set(dataScores, reference.rows);

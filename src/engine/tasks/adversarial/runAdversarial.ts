@@ -17,7 +17,7 @@ import type { FittedDetectors } from './detector';
 import { adversarialScorer, SCORER_SQUEEZERS } from './scorers';
 
 export async function detectAdversarialInputs(
-  { params, data, reference }: TaskInput,
+  { params, data, reference, neighbours }: TaskInput,
   context: JobContext,
 ): Promise<TaskOutput> {
   // validateParams already refuses a scan without one; this keeps the type honest.
@@ -71,7 +71,7 @@ export async function detectAdversarialInputs(
       fitted,
       probe,
       [scorer.name],
-      { k: params.k, operator: params.operator, variant: params.variant },
+      { k: params.k, operator: params.operator, variant: params.variant, search: neighbours },
       context,
     );
     const scores = scored.scores.get(scorer.name)!;

@@ -12,6 +12,7 @@ import { InputError, ParameterError } from '../../../core/errors';
 import { labelDisagreement } from '../../../core/labels';
 import { highPassInfluence } from '../../../core/margin';
 import { auroc } from '../../../core/metrics';
+import type { KnnSearch } from '../../../core/types';
 import { ortKnn } from '../../../model';
 import { stageOptions, type JobContext } from '../../context';
 import { encodeLabels } from '../labelSpace';
@@ -38,7 +39,7 @@ export function rankBoundarySamples(input: TaskInput, context: JobContext): Prom
 }
 
 export async function scoreBoundary(
-  { params, data, reference }: TaskInput,
+  { params, data, reference, neighbours = ortKnn }: TaskInput,
   context: JobContext,
   options: BoundaryOptions = {},
 ): Promise<TaskOutput> {
@@ -73,7 +74,7 @@ export async function scoreBoundary(
       outcome = plain(marginGapScores(probabilities, names.length, top));
       break;
     case 'margin':
-      outcome = plain(await marginInfluence(data, top, names, params, context));
+      outcome = plain(await marginInfluence(data, top, names, params, neighbours, context));
       break;
     case 'boundary-distance': {
       const { gap, gradientNorm } = await logitGapGradients(
@@ -88,19 +89,14 @@ export async function scoreBoundary(
       break;
     }
     case 'trust-score':
-      outcome = await trustScorer(representation.points, top.first, labelled!, names, context);
+      outcome = await trustScorer(representation.points, top.first, labelled!, names, context, neighbours);
       break;
     case 'combined':
       if (labelled) {
-        outcome = await combinedScorer(
-          representation.points,
-          top.first,
-          doubt,
-          labelled,
-          names,
-          context,
-          options,
-        );
+        outcome = await combinedScorer(representation.points, top.first, doubt, labelled, names, context, {
+          ...options,
+          knn: neighbours,
+        });
       } else {
         outcome = plain(doubt);
         notices.push(
@@ -140,13 +136,16 @@ function plain(scores: Float64Array): ScorerOutcome {
 
 /**
  * The paper's scorer: f(i) = share of i's kNN neighbours whose predicted
- * class differs from i's; I = |f − A f|, normalised by its maximum.
+ * class differs from i's; I = |f − A f|, normalised by its maximum. The graph
+ * is searched on the representation's own points, so a scan's `knnGraph`
+ * serves it.
  */
 async function marginInfluence(
   data: TaskDataset,
   top: TopTwo,
   names: string[],
   { k, operator, variant }: TaskInput['params'],
+  search: KnnSearch,
   context: JobContext,
 ): Promise<Float64Array> {
   const { points } = data.representation;
@@ -163,7 +162,7 @@ async function marginInfluence(
       `the model predicts ${names[first]} for every sample, so there is no boundary between its predictions for the margin scorer to find; choose another scorer (e.g. --scorer confidence)`,
     );
   }
-  const knn = await ortKnn(points, k, stageOptions(context, 'building the kNN graph'));
+  const knn = await search(points, k, stageOptions(context, 'building the kNN graph'));
   context.progress('filtering', 0, 1);
   const graph = graphFromKnn(knn);
   const influence = highPassInfluence(graph, labelDisagreement(graph, top.first), { operator, variant });

@@ -13,7 +13,7 @@ import {
 } from '../../../core/boundary';
 import { InputError } from '../../../core/errors';
 import { logisticDecision } from '../../../core/logisticRegression';
-import type { DenseMatrix } from '../../../core/types';
+import type { DenseMatrix, KnnSearch } from '../../../core/types';
 import { ortKnn } from '../../../model';
 import { stageOptions, type JobContext } from '../../context';
 import type { LabelledReference } from './classes';
@@ -30,14 +30,20 @@ export interface ScorerOutcome {
   metrics: Record<string, number>;
 }
 
-/** The α-filtered reference of the trust score (once per scan: it depends on the reference only). */
+/**
+ * The α-filtered reference of the trust score (once per scan: it depends on
+ * the reference only). Its kNN searches are within each class of the
+ * reference, with the scan's search (`knn`): exact up to its limit,
+ * approximate with measured recall above; never the data's given graph.
+ */
 export function trustFilter(
   reference: LabelledReference,
   numClasses: number,
   context: JobContext,
+  knn: KnnSearch = ortKnn,
 ): Promise<Uint8Array> {
   return densityFilter(reference.points, reference.labels, numClasses, {
-    knn: ortKnn,
+    knn,
     ...stageOptions(context, 'filtering the reference (trust score)'),
   });
 }
@@ -66,8 +72,9 @@ export async function trustScorer(
   reference: LabelledReference,
   names: string[],
   context: JobContext,
+  knn: KnnSearch = ortKnn,
 ): Promise<ScorerOutcome> {
-  const kept = await trustFilter(reference, names.length, context);
+  const kept = await trustFilter(reference, names.length, context, knn);
   const result = await trustScoreOf(points, predicted, reference, kept, names.length, context);
   return {
     scores: result.score,
@@ -90,7 +97,7 @@ export async function combinedScorer(
   reference: LabelledReference,
   names: string[],
   context: JobContext,
-  options: { seed?: number; maxFitSamples?: number } = {},
+  options: { seed?: number; maxFitSamples?: number; knn?: KnnSearch } = {},
 ): Promise<ScorerOutcome> {
   if (!reference.logits) {
     throw new InputError(
@@ -100,7 +107,7 @@ export async function combinedScorer(
   }
   const numClasses = names.length;
   const seed = options.seed ?? 1;
-  const kept = await trustFilter(reference, numClasses, context);
+  const kept = await trustFilter(reference, numClasses, context, options.knn);
 
   const fitRows = sampleRows(reference.labels.length, options.maxFitSamples ?? MAX_FIT_SAMPLES, seed);
   const referenceTop = topTwo(reference.logits);

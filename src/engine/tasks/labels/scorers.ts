@@ -9,7 +9,7 @@ export const LABEL_SCORERS: ScorerSpec[] = [
   {
     name: 'fused',
     description:
-      "posterior probability that the label was flipped, from a noisy-channel model fitted to the given labels by maximum likelihood: the model's class probabilities and the neighbours' label shares pooled as a product of experts (without a model: an out-of-fold logistic regression on the points)",
+      "posterior probability that the label was flipped, from a noisy-channel model fitted to the given labels by maximum likelihood: the model's class probabilities, calibrated per class, and the neighbours' label shares pooled as a product of experts (without a model: an out-of-fold logistic regression on the points)",
   },
   {
     name: 'margin',

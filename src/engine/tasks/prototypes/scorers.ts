@@ -24,7 +24,8 @@ import {
   subsetRows,
   type NearestPrototypes,
 } from '../../../core/prototypes';
-import type { DenseMatrix } from '../../../core/types';
+import { ParameterError } from '../../../core/errors';
+import type { DenseMatrix, KnnResult, KnnSearch } from '../../../core/types';
 import { ortKnn } from '../../../model';
 import { stageOptions, type JobContext } from '../../context';
 import type { ResolvedScanParams } from '../types';
@@ -44,6 +45,8 @@ export interface ScorerInput {
   count: number;
   params: ResolvedScanParams;
   context: JobContext;
+  /** The scan's kNN search (absent: exact search, `ortKnn`). */
+  search?: KnnSearch;
 }
 
 export interface Selection {
@@ -62,6 +65,16 @@ export type Scorer = (input: ScorerInput) => Promise<Selection>;
 /** Rows of each class (or all rows as one group). */
 function groupsOf({ points, classes }: ScorerInput): Int32Array[] {
   return classes ? rowsByCode(classes).rows : [Int32Array.from({ length: points.rows }, (_, row) => row)];
+}
+
+/**
+ * The points of a group: the input's own points when the group is every row
+ * in order (no labels, --per-class false, or one class), so that the scan's
+ * search can serve them from the data's given graph; otherwise a copy.
+ */
+function groupPoints(points: DenseMatrix, rows: Int32Array): DenseMatrix {
+  const everyRow = rows.length === points.rows && rows.every((row, local) => row === local);
+  return everyRow ? points : subsetRows(points, rows);
 }
 
 function criticismCount(input: ScorerInput): number {
@@ -101,7 +114,7 @@ async function groupRowSums(
  * interleaved. Score = I.
  */
 export const marginScorer: Scorer = async (input) => {
-  const { points, params, context } = input;
+  const { points, params, context, search = ortKnn } = input;
   const groups = groupsOf(input);
   const gamma = medianHeuristicGamma(points);
   const { rowSums, notices } = await groupRowSums(input, groups, gamma);
@@ -113,8 +126,8 @@ export const marginScorer: Scorer = async (input) => {
     let f: Float64Array = new Float64Array(rows.length);
     let influence: Float64Array = new Float64Array(rows.length);
     if (k >= 1) {
-      const sub = subsetRows(points, rows);
-      const knn = await ortKnn(sub, k, stageOptions(context, 'building the kNN graph'));
+      const sub = groupPoints(points, rows);
+      const knn = await search(sub, k, stageOptions(context, 'building the kNN graph'));
       const localSums = Float64Array.from(rows, (row) => rowSums[row]);
       f = await mmdNodeFunction(sub, knn, gamma, localSums, stageOptions(context, 'MMD node function'));
       influence = highPassInfluence(graphFromKnn(knn), f, {
@@ -177,11 +190,7 @@ async function coverageGraph(
     const graph =
       neighbours >= 1
         ? graphFromKnn(
-            await ortKnn(
-              subsetRows(input.points, rows),
-              neighbours,
-              stageOptions(input.context, 'building the similarity graph'),
-            ),
+            await similarityNeighbours(input, groupPoints(input.points, rows), neighbours, neighboursPerK),
             { weighting: 'gaussian', sigma },
           )
         : {
@@ -195,6 +204,31 @@ async function coverageGraph(
   return parts.length === 1 && parts[0].rows.length === input.points.rows
     ? parts[0].graph
     : blockGraph(input.points.rows, parts);
+}
+
+/**
+ * The similarity graph's neighbours. A given graph with fewer is refused as
+ * having "fewer than k = 100" while the user asked for k = 20: say where the
+ * 100 comes from.
+ */
+async function similarityNeighbours(
+  input: ScorerInput,
+  points: DenseMatrix,
+  neighbours: number,
+  neighboursPerK: number,
+): Promise<KnnResult> {
+  const search = input.search ?? ortKnn;
+  try {
+    return await search(points, neighbours, stageOptions(input.context, 'building the similarity graph'));
+  } catch (error) {
+    if (!(error instanceof ParameterError) || error.parameter !== 'knnGraph') throw error;
+    const { scorer, k } = input.params;
+    throw new ParameterError(
+      'knnGraph',
+      `${error.problem} (the ${scorer} scorer asks for ${neighbours} neighbours of each sample at k = ${k}: ` +
+        `its similarity graph reaches ${neighboursPerK} × k)`,
+    );
+  }
 }
 
 /**

@@ -25,7 +25,7 @@ const SCORERS: Record<string, Scorer> = {
  * the classes; without labels, over the whole dataset (a notice says so).
  */
 export async function selectPrototypes(
-  { params, data }: TaskInput,
+  { params, data, neighbours }: TaskInput,
   context: JobContext,
 ): Promise<TaskOutput> {
   const { dataset, representation } = data;
@@ -73,11 +73,13 @@ export async function selectPrototypes(
     if (present.length === 1)
       notices.push(`one class only (${space.names[present[0]]}): per class and global are the same`);
   }
+  // The representation's own points when every readable sample takes part: the scan's search serves
+  // those from a given graph (the graph over all classes, or with no classes); a subset is a copy.
   const points =
     n === representation.points.rows ? representation.points : subsetRows(representation.points, rows);
 
   const scorer = SCORERS[params.scorer];
-  const selection = await scorer({ points, classes, count, params, context });
+  const selection = await scorer({ points, classes, count, params, context, search: neighbours });
   notices.push(...selection.notices);
 
   const nearest =

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { fitNoisyChannel } from '../../../../src/core/labels';
+import { fitChannelGrid } from '../../../../src/core/labels/noisyChannel';
 import { seededUniform } from '../../../../src/core/random';
 
 /** n samples of C classes: class probabilities p, neighbour shares q, and the true class. */
@@ -63,7 +64,9 @@ describe('core/labels fitNoisyChannel', () => {
   );
 
   it('finds the maximum-likelihood grid point and noise rate (brute force)', async () => {
-    const result = await fitNoisyChannel(q, labels, C, p);
+    const everyRow = Int32Array.from({ length: n }, (_, i) => i);
+    const logP = p.map((value) => Math.log(value));
+    const grid = await fitChannelGrid(q, labels, C, everyRow, logP);
     let best = { ll: -Infinity, a: 0, b: 0, g: 0, e: 0 };
     for (const g of [0.01, 0.03, 0.1])
       for (const a of [0.25, 0.5, 0.75, 1, 1.5])
@@ -74,26 +77,31 @@ describe('core/labels fitNoisyChannel', () => {
             if (ll > best.ll) best = { ll, a, b, g, e };
           }
         }
+    assert.equal(grid.a, best.a);
+    assert.equal(grid.b, best.b);
+    assert.equal(grid.gamma, best.g);
+    assert.ok(Math.abs(grid.noiseRate - best.e) <= 0.001, `${grid.noiseRate} vs ${best.e}`);
+    const direct = logLikelihood(pooledOfLabel(p, q, labels, C, best.a, best.b, best.g), C, grid.noiseRate);
+    assert.ok(Math.abs(grid.logLikelihood - direct) < 1e-12);
+    assert.ok(grid.logLikelihood >= best.ll - 1e-12, 'the exact ε is at least as likely as the grid');
+
+    // The whole fit starts there and only climbs (per-class refinement, then ε again).
+    const result = await fitNoisyChannel(q, labels, C, p);
     assert.equal(result.fit.a, best.a);
-    assert.equal(result.fit.b, best.b);
     assert.equal(result.fit.gamma, best.g);
-    assert.ok(Math.abs(result.fit.noiseRate - best.e) <= 0.001, `${result.fit.noiseRate} vs ${best.e}`);
-    const direct = logLikelihood(
-      pooledOfLabel(p, q, labels, C, best.a, best.b, best.g),
-      C,
-      result.fit.noiseRate,
-    );
-    assert.ok(Math.abs(result.fit.logLikelihood - direct) < 1e-12);
-    assert.ok(result.fit.logLikelihood >= best.ll - 1e-12, 'the exact ε is at least as likely as the grid');
+    assert.ok(result.fit.logLikelihood >= best.ll - 1e-12, `${result.fit.logLikelihood} < ${best.ll}`);
   });
 
   it('scores each sample by its posterior probability of a flip (by hand for one sample)', async () => {
     const result = await fitNoisyChannel(q, labels, C, p);
-    const { a, b, gamma, noiseRate: e } = result.fit;
+    const { classExponents, classBiases, b, gamma, noiseRate: e } = result.fit;
     const i = 5;
     const weights = Array.from(
       { length: C },
-      (_, c) => Math.pow(p[i * C + c], a) * Math.pow(q[i * C + c] + gamma, b),
+      (_, c) =>
+        Math.pow(p[i * C + c], classExponents[c]) *
+        Math.exp(classBiases[c]) *
+        Math.pow(q[i * C + c] + gamma, b),
     );
     const total = weights.reduce((s, w) => s + w, 0);
     const pi = weights.map((w) => w / total);
@@ -127,6 +135,27 @@ describe('core/labels fitNoisyChannel', () => {
     // (b is not identifiable here: uniform shares scale every class alike.)
     assert.ok(Math.abs(result.fit.noiseRate - 0.2) < 0.03, `ε = ${result.fit.noiseRate}`);
     assert.ok(Math.abs(result.expectedIssues - flips) / flips < 0.1, `${result.expectedIssues} vs ${flips}`);
+  });
+
+  it('still ranks by 1 − π(given) when the fit finds no noise at all', async () => {
+    // Labels that are the arg-max of confident probabilities: nothing calls for a noisy channel.
+    const m = 300;
+    const data = synthetic(m, C, 21);
+    const given = Int32Array.from({ length: m }, (_, i) => {
+      let best = 0;
+      for (let c = 1; c < C; c++) if (data.p[i * C + c] > data.p[i * C + best]) best = c;
+      return best;
+    });
+    const result = await fitNoisyChannel(data.q, given, C, data.p);
+    assert.equal(result.fit.noiseRate, 0);
+    assert.ok(result.expectedIssues < 1e-6);
+    const doubt = Array.from(given, (y, i) => 1 - result.pooled[i * C + y]);
+    const byScore = Array.from({ length: m }, (_, i) => i).sort(
+      (x, y) => result.flipProbability[y] - result.flipProbability[x] || x - y,
+    );
+    const byDoubt = Array.from({ length: m }, (_, i) => i).sort((x, y) => doubt[y] - doubt[x] || x - y);
+    assert.ok(result.flipProbability.every((v) => v > 0));
+    assert.deepEqual(byScore.slice(0, 20), byDoubt.slice(0, 20));
   });
 
   it('works from the neighbour shares alone, and says nothing can be wrong with one class', async () => {

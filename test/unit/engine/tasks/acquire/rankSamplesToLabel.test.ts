@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { InputError, ParameterError } from '../../../../../src/core/errors';
-import type { DenseMatrix } from '../../../../../src/core/types';
+import type { DenseMatrix, KnnSearch } from '../../../../../src/core/types';
 import type { Dataset } from '../../../../../src/data/types';
 import { silentContext } from '../../../../../src/engine/context';
 import { acquireTask } from '../../../../../src/engine/tasks/acquire';
 import type { ResolvedScanParams, TaskInput, TaskOutput } from '../../../../../src/engine/tasks/types';
 import { seededNormal } from '../../../../../src/core/random';
+import { ortKnn } from '../../../../../src/model';
+import { ringGraphSearch } from '../../../../support/ringGraph';
 
 /**
  * Three Gaussian blobs in 4-d, 30 points each (blob = true class), so that the
@@ -251,5 +253,40 @@ describe('engine/tasks/acquire', () => {
       assert.equal(error.parameter, 'k');
       return true;
     });
+  });
+});
+
+describe("engine/tasks/acquire with the scan's kNN search (TaskInput.neighbours)", () => {
+  const { points, truth } = blobs();
+
+  it("builds its graphs with one search, on the data's own points, of the 5k nearest (the real search, counted)", async () => {
+    const asked: { points: DenseMatrix; k: number }[] = [];
+    const counting: KnnSearch = (searched, k, options) => {
+      asked.push({ points: searched, k });
+      return ortKnn(searched, k, options);
+    };
+    const searched = await run({ ...input(points, fewLabels(truth)), neighbours: counting });
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].points, points, 'the representation itself, not a copy');
+    assert.equal(asked[0].k, 25, 'min(rows − 1, 5 × k) with k = 5');
+    assert.deepEqual(searched, await run(input(points, fewLabels(truth))));
+  });
+
+  it('a given graph with fewer neighbours than the 5k it asks for is refused, saying where 5k comes from', async () => {
+    // Each blob point's 10 successors on a ring: a graph of 10 neighbours, fewer than the 25 asked for.
+    const search = ringGraphSearch(points, 10);
+    await assert.rejects(
+      run({ ...input(points, fewLabels(truth)), neighbours: search }),
+      (error: unknown) => {
+        assert.ok(error instanceof ParameterError);
+        assert.equal(error.parameter, 'knnGraph');
+        assert.match(error.problem, /^\/graphs\/ring\.npy: lists 10 usable neighbours for sample 0 /);
+        assert.match(
+          error.problem,
+          / \(the acquire task asks for 25 neighbours of each sample at k = 5: its coverage graph reaches 5 × k\)$/,
+        );
+        return true;
+      },
+    );
   });
 });

@@ -11,7 +11,12 @@ import sharp from 'sharp';
 import { CancelledError, InputError, ParameterError } from '../../../../../src/core/errors';
 import { auroc } from '../../../../../src/core/metrics';
 import { silentContext } from '../../../../../src/engine/context';
-import { runScan } from '../../../../../src/engine/scan';
+import { computeRepresentation } from '../../../../../src/engine/representation';
+import { openRole, resolveParams, runScan } from '../../../../../src/engine/scan';
+import { adversarialTask } from '../../../../../src/engine/tasks/adversarial';
+import type { TaskDataset } from '../../../../../src/engine/tasks/types';
+import type { KnnSearch } from '../../../../../src/core/types';
+import { ortKnn } from '../../../../../src/model';
 import type { ScanParams, ScanResult } from '../../../../../src/protocol/engine';
 import { ADVERSARIAL_SCORERS } from '../../../../../src/engine/tasks/adversarial/scorers';
 
@@ -224,5 +229,38 @@ describe('engine/tasks/adversarial through runScan', function () {
       progress: (stage: string) => stage.startsWith('crafting') && controller.abort(),
     };
     await assert.rejects(runScan(params(), context), CancelledError);
+  });
+});
+
+describe("engine/tasks/adversarial with the scan's kNN search (TaskInput.neighbours)", function () {
+  this.timeout(300_000);
+
+  it('builds the MARGIN graph of reference + data with the search it is given (the real search, counted)', async () => {
+    const resolved = resolveParams(params({ scorer: 'margin-kde' }), adversarialTask, ROOT);
+    const [data, reference] = await Promise.all(
+      resolved.datasets.map(async (spec): Promise<TaskDataset> => {
+        const { dataset } = await openRole(spec, true);
+        const representation = await computeRepresentation(dataset, resolved, silentContext, undefined);
+        return { role: spec.role, dataset, representation };
+      }),
+    );
+    const asked: { rows: number; k: number; ownPoints: boolean }[] = [];
+    const counting: KnnSearch = (points, k, options) => {
+      asked.push({ rows: points.rows, k, ownPoints: points.data === data.representation.points.data });
+      return ortKnn(points, k, options);
+    };
+    const searched = await adversarialTask.run(
+      { params: resolved, data, reference, neighbours: counting },
+      silentContext,
+    );
+    // One graph on the reference samples used and the 60 samples under test together, so never the data's
+    // own points: a graph given for the data alone cannot serve it.
+    assert.deepEqual(asked, [
+      { rows: searched.metrics!.referenceUsed + 60, k: resolved.k, ownPoints: false },
+    ]);
+    assert.deepEqual(
+      searched,
+      await adversarialTask.run({ params: resolved, data, reference }, silentContext),
+    );
   });
 });

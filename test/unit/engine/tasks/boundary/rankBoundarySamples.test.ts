@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { CancelledError, InputError, ParameterError } from '../../../../../src/core/errors';
+import { DEFAULT_TRUST_K } from '../../../../../src/core/boundary';
 import { exactKnn } from '../../../../../src/core/knn';
+import type { DenseMatrix, KnnSearch } from '../../../../../src/core/types';
+import { ortKnn } from '../../../../../src/model';
 import { silentContext } from '../../../../../src/engine/context';
 import { scoreBoundary } from '../../../../../src/engine/tasks/boundary/rankBoundarySamples';
 import type { TaskDataset, TaskOutput } from '../../../../../src/engine/tasks/types';
@@ -22,6 +25,16 @@ function rowsOf(data: TaskDataset): number[][] {
 const scoresByIndex = (output: TaskOutput) =>
   new Map(output.samples.map((sample) => [sample.index, sample.score]));
 const argmax = (row: number[]) => row.indexOf(Math.max(...row));
+
+/** The real exact search (ortKnn), noting what each call asked for. */
+function countingOrtKnn(): { search: KnnSearch; asked: { points: DenseMatrix; k: number }[] } {
+  const asked: { points: DenseMatrix; k: number }[] = [];
+  const search: KnnSearch = (points, k, options) => {
+    asked.push({ points, k });
+    return ortKnn(points, k, options);
+  };
+  return { search, asked };
+}
 
 describe('engine/tasks/boundary scoreBoundary on the fixture model', function () {
   this.timeout(120_000);
@@ -381,5 +394,50 @@ describe('engine/tasks/boundary bad input', function () {
       output.notices!.join('\n'),
       /1 samples lie exactly on a reference sample of another class than the one predicted/,
     );
+  });
+});
+
+describe("engine/tasks/boundary with the scan's kNN search (TaskInput.neighbours)", function () {
+  this.timeout(120_000);
+
+  it("builds the margin graph with the scan's search, on the data's own points (so a given graph serves it)", async () => {
+    const data = await embedded(NPY_IMAGES);
+    const params = boundaryParams('margin', { k: 10 });
+    const counting = countingOrtKnn();
+    const searched = await scoreBoundary({ params, data, neighbours: counting.search }, silentContext);
+    assert.equal(counting.asked.length, 1);
+    assert.equal(
+      counting.asked[0].points,
+      data.representation.points,
+      'the representation itself, not a copy',
+    );
+    assert.equal(counting.asked[0].k, 10);
+    assert.deepEqual(searched, await scoreBoundary({ params, data }, silentContext));
+  });
+
+  it("filters the reference (combined, trust score) with the scan's search, one search per class of the reference", async () => {
+    const data = await embedded(NPY_IMAGES);
+    const reference = await embedded(IDX, 'reference');
+    const classSizes = new Map<string, number>();
+    for (const index of reference.representation.keptIndices) {
+      const label = String(reference.dataset.labels[index]);
+      classSizes.set(label, (classSizes.get(label) ?? 0) + 1);
+    }
+    // The density ball holds a point and its k − 1 nearest others of its class; smaller classes are kept whole.
+    const searchedSizes = [...classSizes.values()].filter((size) => size >= DEFAULT_TRUST_K).sort();
+    for (const scorer of ['combined', 'trust-score']) {
+      const params = boundaryParams(scorer, { reference: true });
+      const counting = countingOrtKnn();
+      const searched = await scoreBoundary(
+        { params, data, reference, neighbours: counting.search },
+        silentContext,
+      );
+      assert.deepEqual(counting.asked.map((call) => call.points.rows).sort(), searchedSizes, scorer);
+      assert.ok(
+        counting.asked.every((call) => call.k === DEFAULT_TRUST_K - 1),
+        scorer,
+      );
+      assert.deepEqual(searched, await scoreBoundary({ params, data, reference }, silentContext), scorer);
+    }
   });
 });

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { isParameterError } from '../../../../../src/core/errors';
-import type { DenseMatrix } from '../../../../../src/core/types';
+import type { DenseMatrix, KnnSearch } from '../../../../../src/core/types';
 import type { Dataset } from '../../../../../src/data/types';
 import { silentContext } from '../../../../../src/engine/context';
 import { findTask, resolveScorer } from '../../../../../src/engine/tasks';
 import { prototypesTask } from '../../../../../src/engine/tasks/prototypes';
 import type { ResolvedScanParams, TaskOutput } from '../../../../../src/engine/tasks/types';
 import { seededNormal } from '../../../../../src/core/random';
+import { ortKnn } from '../../../../../src/model';
+import { ringGraphSearch } from '../../../../support/ringGraph';
 
 const SCORERS = prototypesTask.scorers.map((scorer) => scorer.name);
 
@@ -33,6 +35,7 @@ function run(
   labels: (string | undefined)[],
   scorer: string,
   count?: number,
+  neighbours?: KnnSearch,
 ): Promise<TaskOutput> {
   const dataset: Dataset = {
     kind: 'npy',
@@ -60,7 +63,10 @@ function run(
     source: 'features' as const,
     cached: false,
   };
-  return prototypesTask.run({ params, data: { role: 'data', dataset, representation } }, silentContext);
+  return prototypesTask.run(
+    { params, data: { role: 'data', dataset, representation }, neighbours },
+    silentContext,
+  );
 }
 
 const FOUR_CLASSES: [number, number][] = [
@@ -214,5 +220,66 @@ describe('engine/tasks/prototypes', () => {
     assert.ok(output.notices!.some((notice) => /10 unlabelled samples were left out/.test(notice)));
     assert.equal(output.samples.length, 30);
     assert.ok([...output.prototypes!, ...output.criticisms!].every((index) => index % 4 !== 0));
+  });
+});
+
+describe("engine/tasks/prototypes with the scan's kNN search (TaskInput.neighbours)", () => {
+  /** Runs a scorer with the real exact search, counted: which points each call searched, and for how many neighbours. */
+  async function searched(
+    points: DenseMatrix,
+    labels: (string | undefined)[],
+    scorer: string,
+  ): Promise<{ asked: { ownPoints: boolean; rows: number; k: number }[]; output: TaskOutput }> {
+    const asked: { ownPoints: boolean; rows: number; k: number }[] = [];
+    const counting: KnnSearch = (group, k, options) => {
+      asked.push({ ownPoints: group === points, rows: group.rows, k });
+      return ortKnn(group, k, options);
+    };
+    const output = await run(points, labels, scorer, 8, counting);
+    assert.deepEqual(
+      output,
+      await run(points, labels, scorer, 8),
+      `${scorer}: the same answer as without it`,
+    );
+    return { asked, output };
+  }
+
+  it("per class, each class's copy is searched; contrastive's one graph over every class is the data's own points", async () => {
+    const { points, labels } = clusters(FOUR_CLASSES, 30, 4);
+    const perClass = (k: number) => FOUR_CLASSES.map(() => ({ ownPoints: false, rows: 30, k }));
+    // k = 5; the coverage graphs reach 5k = 25 neighbours.
+    assert.deepEqual((await searched(points, labels, 'margin')).asked, perClass(5));
+    assert.deepEqual((await searched(points, labels, 'facility-location')).asked, perClass(25));
+    assert.deepEqual((await searched(points, labels, 'contrastive')).asked, [
+      { ownPoints: true, rows: 120, k: 25 },
+    ]);
+    assert.deepEqual((await searched(points, labels, 'mmd-critic')).asked, []);
+  });
+
+  it("without labels, one graph on the data's own points; with unlabelled samples left out, on a copy of the rest", async () => {
+    const { points, labels } = clusters(FOUR_CLASSES, 10, 5);
+    const none = labels.map(() => undefined);
+    assert.deepEqual((await searched(points, none, 'margin')).asked, [{ ownPoints: true, rows: 40, k: 5 }]);
+    assert.deepEqual((await searched(points, none, 'facility-location')).asked, [
+      { ownPoints: true, rows: 40, k: 25 },
+    ]);
+    const partial = labels.map((label, i) => (i % 4 === 0 ? undefined : label));
+    assert.deepEqual((await searched(points, partial, 'contrastive')).asked, [
+      { ownPoints: false, rows: 30, k: 25 },
+    ]);
+  });
+
+  it('a given graph with fewer neighbours than the 5k the similarity graph reads is refused, saying where 5k comes from', async () => {
+    const { points, labels } = clusters(FOUR_CLASSES, 10, 6);
+    // Each point's 10 successors on a ring, given for the data's own points: fewer than the 25 contrastive reads.
+    const search = ringGraphSearch(points, 10);
+    await assert.rejects(run(points, labels, 'contrastive', 8, search), (error: unknown) => {
+      assert.ok(isParameterError(error) && error.parameter === 'knnGraph');
+      assert.match(
+        error.problem,
+        /^\/graphs\/ring\.npy: lists 10 usable neighbours for sample 0 .* \(the contrastive scorer asks for 25 neighbours of each sample at k = 5: its similarity graph reaches 5 × k\)$/,
+      );
+      return true;
+    });
   });
 });
