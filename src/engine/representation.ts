@@ -100,7 +100,10 @@ async function modelEmbeddings(
   context: JobContext,
   cache: MarginCache | undefined,
 ): Promise<Representation> {
-  const key = hashJson({ version: 1, model: model.sha256, config, data: await datasetFingerprint(dataset) });
+  // Without a cache there is nothing to key: the fingerprint reads a one-file dataset whole to hash it.
+  const key = cache
+    ? hashJson({ version: 1, model: model.sha256, config, data: await datasetFingerprint(dataset) })
+    : '';
   const hit = await cache?.readEmbeddings(key, dataset.samples.length);
   if (hit) {
     context.log('info', `embeddings read from the cache (${hit.embeddings.rows} × ${hit.embeddings.dim})`);

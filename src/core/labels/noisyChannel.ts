@@ -37,9 +37,14 @@ import {
   type ChannelEvidence,
 } from './channelRefinement';
 
-/** Exponent grids of the fit; a = 0 is never needed (p carries most of the evidence when it exists). */
-const PROBABILITY_EXPONENTS = [0.25, 0.5, 0.75, 1, 1.5];
-const SHARE_EXPONENTS = [0, 0.25, 0.5, 0.75, 1, 1.5, 2];
+/**
+ * Exponent grids of the fit; a = 0 is never needed (p carries most of the
+ * evidence when it exists). The grid only starts the per-class refinement,
+ * which moves the exponents continuously: a finer grid (5 × 7 points instead
+ * of 2 × 4) gave the same held-out recall for four times the time.
+ */
+const PROBABILITY_EXPONENTS = [0.5, 1];
+const SHARE_EXPONENTS = [0, 0.5, 1, 2];
 /** γ keeps log(q + γ) finite where no neighbour carries a class. */
 const SHARE_FLOORS = [0.01, 0.03, 0.1];
 /** Probabilities below this are treated as this (a log of 0 would veto a class for good). */
