@@ -31,13 +31,15 @@ export const USAGE = `usage:
               [--baseline zeros|blur|mean] [--steps N] [--samples N] [--noise SIGMA]
               [--rule rescale|reveal-cancel] [--layer NAME] [--seed N]
               [--patch N] [--stride N] [--batch-size 64]
-              [--out map.npy|map.png|map.json]... [--quiet]
+              [--out map.npy|map.png|map.json]... [--metrics] [--quiet]
     --input x.npy is the model input tensor as is; an image is preprocessed as the sidecar says;
     a table (.csv/.tsv/.jsonl) with --row N (0 = first data row, the scan's #N) gives a model that
     takes vectors that row, with the sidecar's input.features and mean/std as a scan feeds it.
     --target is a class index or a label name (default: the predicted class).
     occlusion: --patch (default min(H,W)/7, 4 for 28×28) and --stride (default patch/2);
     it needs no gradients, so it works on any model onnxruntime runs. margin: not available yet.
+    --metrics: the map's faithfulness, RISE deletion AUC (lower is better) and insertion AUC
+    (higher is better), deleted pixels set to --baseline (default zeros), and its sparsity (Gini of |map|).
 `;
 
 export interface ScanCommand {
@@ -172,6 +174,7 @@ function parseExplain(args: string[]): ExplainCommand {
     stride: { type: 'string' },
     'batch-size': { type: 'string' },
     out: { type: 'string', multiple: true },
+    metrics: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
   });
   if (!values.model) throw new InputError('--model', 'is required (the .onnx classifier to explain)');
@@ -208,6 +211,7 @@ function parseExplain(args: string[]): ExplainCommand {
       target: values.target,
       options,
       out: values.out ?? [],
+      ...(values.metrics ? { metrics: true } : {}),
     },
     quiet: values.quiet!,
   };

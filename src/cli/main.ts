@@ -41,15 +41,21 @@ async function explain(command: ExplainCommand): Promise<void> {
     process.stderr.write(`wrote ${command.params.out!.join(', ')}\n`);
 }
 
-/** One line: method, target, prediction with its probability, time. */
+/** One line: method, target, prediction with its probability, time; with --metrics a second line of the three figures. */
 function explainSummary(result: ExplainOutcome): string {
   const name = (index: number, label?: string) =>
     label === undefined ? `class ${index}` : `${label} (${index})`;
   const probability = (index: number) => result.probabilities[index].toFixed(3);
-  return (
+  const line =
     `${result.method}: target ${name(result.target, result.targetLabel)} p=${probability(result.target)}; ` +
     `predicted ${name(result.predicted, result.predictedLabel)} p=${probability(result.predicted)}; ` +
-    `${result.seconds.toFixed(2)} s`
+    `${result.seconds.toFixed(2)} s`;
+  if (!result.metrics) return line;
+  const { deletionAuc, insertionAuc, sparsity } = result.metrics;
+  return (
+    `${line}\n` +
+    `faithfulness: deletion AUC ${deletionAuc.toFixed(4)} (lower is better); ` +
+    `insertion AUC ${insertionAuc.toFixed(4)} (higher is better); sparsity (Gini) ${sparsity.toFixed(4)}`
   );
 }
 

@@ -20,6 +20,7 @@ import {
   type AttributionMethod,
 } from '../model/attribution/methods';
 import { argmax, softmax } from '../model/attribution/batches';
+import { faithfulnessMetrics } from '../model/attribution/faithfulness';
 import { spatialLayout, type OcclusionOptions } from '../model/attribution/occlusion';
 import type { ForwardModel } from '../model/autodiff/types';
 import { forwardModelOf, sampleShapeOf } from '../model/forwardModel';
@@ -79,6 +80,8 @@ export async function runExplain(
   const outputs = (params.out ?? []).map((path) => resolve(cwd, path));
   const method = checkMethod(params.method);
   const options = checkOptions(params.options ?? {});
+  if (params.metrics !== undefined && typeof params.metrics !== 'boolean')
+    throw new ParameterError('metrics', `must be true or false, got ${JSON.stringify(params.metrics)}`);
   for (const path of outputs) mapFormatOf(path);
 
   context.progress('reading the model', 0, 1);
@@ -123,6 +126,9 @@ export async function runExplain(
     if (map.length !== model.sampleSize)
       throw new Error(`${params.method} returned ${map.length} values for an input of ${model.sampleSize}`);
     throwIfAborted(context.signal);
+    const metrics = params.metrics
+      ? await measureFaithfulness(model, sample.x, target, map, options, context)
+      : undefined;
 
     const result = {
       method: params.method,
@@ -134,6 +140,7 @@ export async function runExplain(
       predictedLabel: config.labels?.[predicted],
       probabilities: Array.from(probabilities),
       shape: [...model.sampleShape],
+      ...(metrics ? { metrics } : {}),
     };
     if (outputs.length > 0) {
       context.progress('writing the map', 0, outputs.length);
@@ -148,6 +155,33 @@ export async function runExplain(
   } finally {
     await lease.done();
   }
+}
+
+/**
+ * Deletion and insertion AUC and sparsity of the map, with the map ranked as
+ * it comes (signed) and deleted features set to the method's baseline (zeros
+ * when none is asked): the same reference input the method explained against.
+ */
+async function measureFaithfulness(
+  model: ForwardModel,
+  x: Float32Array,
+  target: number,
+  map: Float32Array,
+  options: ExplainOptions,
+  context: JobContext,
+): Promise<ExplainResult['metrics']> {
+  const stage = 'measuring faithfulness';
+  context.progress(stage, 0, 2);
+  const metrics = await faithfulnessMetrics(
+    model,
+    { x, target },
+    map,
+    { fill: options.baseline ?? 'zeros' },
+    { signal: context.signal },
+  );
+  context.progress(stage, 2, 2);
+  throwIfAborted(context.signal);
+  return metrics;
 }
 
 /** The model a method needs, from the pool when there is one. */

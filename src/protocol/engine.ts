@@ -204,6 +204,8 @@ export interface ExplainParams {
   options?: ExplainOptions;
   /** Files to write the map to: `.npy` (float32, the input's shape), `.png` (overlay) or `.json`. */
   out?: string[];
+  /** Also measure the map's faithfulness (deletion and insertion AUC, sparsity; model/attribution/faithfulness.ts). */
+  metrics?: boolean;
 }
 
 export interface ExplainResult {
@@ -224,6 +226,13 @@ export interface ExplainResult {
   seconds: number;
   /** The files written (absolute paths), in the order asked. */
   written: string[];
+  /**
+   * With `metrics`: RISE deletion AUC (lower = more faithful) and insertion AUC
+   * (higher = more faithful) of the target's probability, the map ranked by its
+   * signed value and deleted features set to the `baseline` option (default
+   * zeros); sparsity is the Gini index of |map| (0 uniform, → 1 concentrated).
+   */
+  metrics?: { deletionAuc: number; insertionAuc: number; sparsity: number };
 }
 
 export interface ExplainRequestParams {

@@ -29,7 +29,7 @@ import { npyToFloat32, readNpy } from '../../src/data/npy';
 import { caso } from '../../src/model/attribution/caso';
 import { dance } from '../../src/model/attribution/dance';
 import { deepLift } from '../../src/model/attribution/deepLift';
-import { deletionCurve } from '../../src/model/attribution/deletion';
+import { deletionCurve } from '../../src/model/attribution/faithfulness';
 import { gradient } from '../../src/model/attribution/gradient';
 import { integratedGradients } from '../../src/model/attribution/integratedGradients';
 import { smoothGrad } from '../../src/model/attribution/smoothGrad';

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { npyToFloat32, readNpy } from '../../src/data/npy';
 import { npyFloat32Bytes } from '../../src/engine/mapFiles';
+import { faithfulnessMetrics } from '../../src/model/attribution/faithfulness';
+import { openGradientModel } from '../../src/model/autodiff';
 import { fixtures, freshDir, runCli } from './helpers';
 
 const fmnist = join(fixtures, 'fmnist');
@@ -49,6 +51,7 @@ describe('margin explain (CLI)', function () {
       const run = runCli(args);
       assert.equal(run.status, 0, run.stderr);
       assert.match(run.stdout, /margin explain --model M\.onnx --input IMAGE\|NPY/);
+      assert.match(run.stdout, /\[--metrics\]/);
     }
   });
 
@@ -83,13 +86,95 @@ describe('margin explain (CLI)', function () {
     assert.ok(map.every(Number.isFinite) && map.some((v) => v !== 0));
 
     const { info } = await sharp(join(dir, 'map.png')).raw().toBuffer({ resolveWithObject: true });
-    assert.deepEqual([info.width, info.height, info.channels], [224, 224, 3], 'the 28×28 overlay, enlarged 8×');
+    assert.deepEqual(
+      [info.width, info.height, info.channels],
+      [224, 224, 3],
+      'the 28×28 overlay, enlarged 8×',
+    );
 
     const json = JSON.parse(readFileSync(join(dir, 'map.json'), 'utf8'));
     assert.equal(json.method, 'occlusion');
     assert.equal(json.target, 9);
     assert.deepEqual(json.shape, [1, 28, 28]);
     assert.deepEqual(json.map, Array.from(map));
+    assert.equal(json.metrics, undefined, 'no faithfulness figures unless --metrics asks');
+  });
+
+  describe('--metrics', () => {
+    /** The second stdout line's three figures, as printed (4 decimals). */
+    function printedMetrics(stdout: string): { deletionAuc: number; insertionAuc: number; sparsity: number } {
+      const lines = stdout.trim().split('\n');
+      assert.equal(lines.length, 2, stdout);
+      const match = lines[1].match(
+        /^faithfulness: deletion AUC (\d\.\d{4}) \(lower is better\); insertion AUC (\d\.\d{4}) \(higher is better\); sparsity \(Gini\) (\d\.\d{4})$/,
+      );
+      assert.ok(match, lines[1]);
+      return { deletionAuc: Number(match[1]), insertionAuc: Number(match[2]), sparsity: Number(match[3]) };
+    }
+
+    it('prints deletion AUC, insertion AUC and sparsity for a PNG and writes them to the .json map', () => {
+      const { stdout, stderr, dir } = explainOk([
+        '--model',
+        model,
+        '--input',
+        png,
+        '--method',
+        'occlusion',
+        '--metrics',
+        '--out',
+        'map.json',
+      ]);
+      assert.match(stdout.split('\n')[0], /^occlusion: target Ankle_boot \(9\) p=/);
+      assert.match(stderr, /measuring faithfulness/, 'its own progress stage');
+      const printed = printedMetrics(stdout);
+      const json = JSON.parse(readFileSync(join(dir, 'map.json'), 'utf8'));
+      for (const key of ['deletionAuc', 'insertionAuc', 'sparsity'] as const)
+        assert.equal(printed[key], Number(json.metrics[key].toFixed(4)), key);
+      // An explanation of a confident prediction: its own features matter, so deletion sinks
+      // the probability sooner than insertion restores it.
+      assert.ok(json.metrics.deletionAuc < json.metrics.insertionAuc, JSON.stringify(json.metrics));
+      assert.ok(json.metrics.sparsity > 0 && json.metrics.sparsity < 1);
+    });
+
+    it('equal what faithfulness.ts computes for the same map and input, with --baseline as the fill', async () => {
+      const dir = freshDir();
+      const x = await sampleNpy(dir, 0);
+      const { stdout } = explainOk(
+        [
+          '--model',
+          model,
+          '--input',
+          x,
+          '--method',
+          'gradient',
+          '--baseline',
+          'mean',
+          '--metrics',
+          '--out',
+          'map.json',
+          '--quiet',
+        ],
+        dir,
+      );
+      const json = JSON.parse(readFileSync(join(dir, 'map.json'), 'utf8'));
+      const cnn = await openGradientModel(model);
+      try {
+        const input = { x: npyToFloat32(await readNpy(x)), target: json.target as number };
+        const expected = await faithfulnessMetrics(cnn, input, Float32Array.from(json.map), { fill: 'mean' });
+        const zerosFill = await faithfulnessMetrics(cnn, input, Float32Array.from(json.map));
+        for (const key of ['deletionAuc', 'insertionAuc', 'sparsity'] as const) {
+          assert.ok(
+            Math.abs(json.metrics[key] - expected[key]) < 1e-6,
+            `${key}: ${json.metrics[key]} vs ${expected[key]}`,
+          );
+          // Printed to 4 decimals: within half a unit of the last place.
+          assert.ok(Math.abs(printedMetrics(stdout)[key] - expected[key]) <= 5e-5 + 1e-9, `${key} printed`);
+        }
+        assert.notEqual(json.metrics.deletionAuc, zerosFill.deletionAuc, 'the fill follows --baseline');
+      } finally {
+        await cnn.release();
+      }
+    });
   });
 
   it('feeds a .npy as the model input: same map as its PNG, with or without the batch dimension', async () => {
@@ -223,7 +308,10 @@ describe('margin explain (CLI)', function () {
       const dir = freshDir();
       const large = join(dir, 'large.jpg');
       await sharp(png).resize(40, 32).toColourspace('srgb').jpeg().toFile(large);
-      const { dir: out } = explainOk(['--model', model, '--input', large, '--method', 'occlusion', '--out', 'map.npy'], dir);
+      const { dir: out } = explainOk(
+        ['--model', model, '--input', large, '--method', 'occlusion', '--out', 'map.npy'],
+        dir,
+      );
       assert.deepEqual((await readNpy(join(out, 'map.npy'))).shape, [1, 28, 28]);
     });
 

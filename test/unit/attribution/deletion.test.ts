@@ -1,6 +1,6 @@
 /** The deletion measure on a model whose probabilities after each deletion are worked out by hand. */
 import assert from 'node:assert/strict';
-import { deletionCurve, deletionOrder, trapezoidArea } from '../../../src/model/attribution/deletion';
+import { deletionCurve, deletionOrder, trapezoidArea } from '../../../src/model/attribution/faithfulness';
 import { float32, linearModel } from './analyticModels';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
