@@ -29,6 +29,7 @@
 import { createCheckpoint } from '../cooperative';
 import { InputError } from '../errors';
 import { sampleRows } from '../random';
+import { pickRows } from '../rows';
 import type { ComputeOptions } from '../types';
 import {
   pooledDistribution,
@@ -119,18 +120,30 @@ export async function fitNoisyChannel(
     };
   }
   const checkpoint = createCheckpoint(options);
-  const rows = sampleRows(n, FIT_SAMPLES, 20261201);
+  // The fit reads a sample of rows only: gather them once, so that the grid's
+  // logarithms (one pass per floor γ) are taken of the sample, not of every row.
+  const sample = sampleRows(n, FIT_SAMPLES, 20261201);
+  const everyFitRow = Int32Array.from(sample.keys());
   const logP = probabilities ? logOf(probabilities, PROBABILITY_FLOOR, 0) : undefined;
+  const fitLogP = logP && pickRows(logP, sample, C);
+  const fitShares = pickRows(shares, sample, C);
+  const fitLabels = Int32Array.from(sample, (i) => labels[i]);
   const gridSteps = gridSize(logP);
   const progress = async (step: number) => {
     options.onProgress?.(step, gridSteps + REFINEMENT_STEPS);
     await checkpoint();
   };
-  const grid = await fitChannelGrid(shares, labels, C, rows, logP, progress);
+  const grid = await fitChannelGrid(fitShares, fitLabels, C, everyFitRow, fitLogP, progress);
 
-  const evidence: ChannelEvidence = { logP, logQ: logOf(shares, 0, grid.gamma), labels, C, rows };
+  const fitEvidence: ChannelEvidence = {
+    logP: fitLogP,
+    logQ: logOf(fitShares, 0, grid.gamma),
+    labels: fitLabels,
+    C,
+    rows: everyFitRow,
+  };
   const refined = await refinePerClass(
-    evidence,
+    fitEvidence,
     { classExponents: new Float64Array(C).fill(grid.a), classBiases: new Float64Array(C), b: grid.b },
     grid.noiseRate,
     (step) => progress(gridSteps + step),
@@ -138,8 +151,8 @@ export async function fitNoisyChannel(
   const { parameters } = refined;
   const pi = new Float64Array(C);
   const pooledOfLabel = Float64Array.from(
-    rows,
-    (i) => pooledDistribution(evidence, parameters, i, pi)[labels[i]],
+    everyFitRow,
+    (r) => pooledDistribution(fitEvidence, parameters, r, pi)[fitLabels[r]],
   );
   const noiseRate = bestNoiseRate(pooledOfLabel, C);
   const fit: ChannelFit = {
@@ -152,6 +165,7 @@ export async function fitNoisyChannel(
     logLikelihood: meanLogLikelihood(pooledOfLabel, C, noiseRate),
   };
 
+  const evidence: ChannelEvidence = { logP, logQ: logOf(shares, 0, grid.gamma), labels, C, rows: sample };
   const pooled = new Float64Array(n * C);
   const flipProbability = new Float64Array(n);
   const rate = Math.max(noiseRate, MIN_SCORING_RATE);

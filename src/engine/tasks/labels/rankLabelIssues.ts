@@ -6,6 +6,7 @@ import {
   labelDisagreement,
   neighbourLabelShares,
 } from '../../../core/labels';
+import { pickRows } from '../../../core/rows';
 import { ortKnn } from '../../../model';
 import { stageOptions, type JobContext } from '../../context';
 import { encodeLabels, predictedClass } from '../labelSpace';
@@ -108,12 +109,6 @@ export async function rankLabelIssues(
       ...scored.metrics,
     },
   };
-}
-
-function pickRows(values: Float64Array, rows: Int32Array, C: number): Float64Array {
-  const out = new Float64Array(rows.length * C);
-  rows.forEach((row, r) => out.set(values.subarray(row * C, (row + 1) * C), r * C));
-  return out;
 }
 
 function mean(values: ArrayLike<number>): number {
