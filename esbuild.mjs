@@ -36,7 +36,11 @@ const targets = [
   },
   {
     ...common,
-    entryPoints: { results: 'webview/results/main.ts', calibrate: 'webview/calibrate/main.ts' },
+    entryPoints: {
+      results: 'webview/results/main.ts',
+      calibrate: 'webview/calibrate/main.ts',
+      saliency: 'webview/saliency/main.ts',
+    },
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

@@ -5,13 +5,18 @@
  * bench/.cache/ on first use; needs the Debian python3-torch and python3-onnx),
  * and the cost of a backward pass relative to one forward pass.
  *
- *   npx tsx bench/explain.ts [--repeats 5] [--skip-resnet]
+ *   npx tsx bench/explain.ts [--repeats 5] [--skip-resnet] [--only caso,dance]
  *
  * Times are medians over `repeats` maps of different inputs after one warm-up.
+ * Where /usr/bin/python3 has torch, bench/explainPeer.py times the gradient,
+ * integrated gradients and occlusion in PyTorch on the same model (rebuilt from
+ * the ONNX weights, its logits checked against ours) and inputs, and the ratio
+ * ours / PyTorch is printed; without torch that column is skipped with a note.
+ * `--only` times just the named methods (after the forward/backward passes).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { npyToFloat32, readNpy } from '../src/data/npy';
@@ -25,8 +30,10 @@ const { values } = parseArgs({
   options: {
     repeats: { type: 'string', default: '5' },
     'skip-resnet': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+const only = values.only?.split(',');
 const repeats = Number(values.repeats);
 const repo = resolve(__dirname, '..');
 
@@ -56,14 +63,25 @@ interface MethodRun {
    * model.
    */
   once?: boolean;
+  /** The same map in bench/explainPeer.py, for the ours / PyTorch ratio. */
+  peer?: PeerMethod;
 }
+
+type PeerMethod = 'gradient' | 'ig' | 'occlusion';
+
+/** What bench/explainPeer.py prints: ms per map, and the thread count that gave it. */
+type PeerResult = Record<PeerMethod, number> & {
+  torch: string;
+  logitsMaxDifference: number;
+  threads: Record<PeerMethod, number>;
+};
 
 async function benchModel(
   title: string,
   model: GradientModel,
   inputs: Float32Array[],
   methods: MethodRun[],
-): Promise<void> {
+): Promise<Map<PeerMethod, number>> {
   const size = model.sampleSize;
   console.log(`\n${title}: input ${model.sampleShape.join('×')}, ${model.numClasses} classes`);
   const forward1 = await timeIt(repeats, (r) => model.predict(inputs[r % inputs.length], 1));
@@ -84,7 +102,9 @@ async function benchModel(
   console.log(
     `  forward + backward, batch ${batch}:          ${(backwardB / batch).toFixed(2)} ms per input   ratio to forward ${(backwardB / forwardB).toFixed(2)}×`,
   );
-  for (const { method, options, label, once } of methods) {
+  const times = new Map<PeerMethod, number>();
+  for (const { method, options, label, once, peer } of methods) {
+    if (only && !only.includes(method)) continue;
     const entry = ATTRIBUTION_METHODS[method];
     const ms = await timeIt(
       once ? 1 : repeats,
@@ -98,6 +118,64 @@ async function benchModel(
       !once,
     );
     console.log(`  ${label.padEnd(38)} ${ms.toFixed(1).padStart(9)} ms per map${once ? ' (one map)' : ''}`);
+    if (peer) times.set(peer, ms);
+  }
+  return times;
+}
+
+function torchAvailable(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch, onnx'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Times the same maps in PyTorch (bench/explainPeer.py) and prints ours /
+ * PyTorch. The inputs and our logits go to the script as raw float32 files.
+ */
+async function comparePeer(
+  kind: 'fmnist' | 'resnet18',
+  model: GradientModel,
+  onnxPath: string,
+  inputs: Float32Array[],
+  ours: Map<PeerMethod, number>,
+  settings: { igSteps: number; occlusionOnce: boolean },
+): Promise<void> {
+  if (ours.size === 0) return;
+  if (!torchAvailable()) {
+    console.log('  PyTorch column skipped: /usr/bin/python3 has no torch (apt-get install -y python3-torch python3-onnx)');
+    return;
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'explain-peer-'));
+  try {
+    const stacked = new Float32Array(inputs.length * model.sampleSize);
+    inputs.forEach((x, i) => stacked.set(x, i * model.sampleSize));
+    const logits = await model.predict(stacked, inputs.length);
+    writeFileSync(join(folder, 'inputs.f32'), Buffer.from(stacked.buffer));
+    writeFileSync(join(folder, 'logits.f32'), Buffer.from(logits.buffer, logits.byteOffset, logits.byteLength));
+    const output = execFileSync('/usr/bin/python3', [
+      join(repo, 'bench/explainPeer.py'),
+      ...['--model', kind, '--onnx', onnxPath, '--shape', model.sampleShape.join(',')],
+      ...['--inputs', join(folder, 'inputs.f32'), '--logits', join(folder, 'logits.f32')],
+      ...['--repeats', String(repeats), '--ig-steps', String(settings.igSteps)],
+      ...(settings.occlusionOnce ? ['--occlusion-once'] : []),
+    ]).toString();
+    const peer = JSON.parse(output.trim().split('\n').at(-1)!) as PeerResult;
+    console.log(
+      `  PyTorch ${peer.torch} (the faster of 1 and 2 threads; logits agree with ours to ${peer.logitsMaxDifference.toExponential(1)}):`,
+    );
+    console.log(`    ${'method'.padEnd(22)} ${'ours ms'.padStart(10)} ${'PyTorch ms'.padStart(11)}  ours/PyTorch`);
+    for (const [method, ms] of ours) {
+      const theirs = peer[method];
+      console.log(
+        `    ${method.padEnd(22)} ${ms.toFixed(1).padStart(10)} ${theirs.toFixed(1).padStart(11)}  ${(ms / theirs).toFixed(2)}×   (torch on ${peer.threads[method]} thread${peer.threads[method] > 1 ? 's' : ''})`,
+      );
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -136,18 +214,21 @@ async function main(): Promise<void> {
   );
   const all = npyToFloat32(await readNpy(join(repo, 'test/fixtures/fmnist/reference/inputs16.npy')));
   const images = Array.from({ length: 16 }, (_, i) => all.slice(i * 784, (i + 1) * 784));
-  const cnn = await openGradientModel(join(repo, 'test/fixtures/fmnist/model.onnx'));
+  const cnnPath = join(repo, 'test/fixtures/fmnist/model.onnx');
+  const cnn = await openGradientModel(cnnPath);
   const full: MethodRun[] = [
-    { method: 'gradient', options: {}, label: 'gradient' },
-    { method: 'ig', options: { steps: 64 }, label: 'integrated gradients (64 steps)' },
+    { method: 'gradient', options: {}, label: 'gradient', peer: 'gradient' },
+    { method: 'ig', options: { steps: 64 }, label: 'integrated gradients (64 steps)', peer: 'ig' },
     { method: 'smoothgrad', options: { samples: 50 }, label: 'SmoothGrad (50 samples)' },
     { method: 'deeplift', options: { rule: 'rescale' }, label: 'DeepLIFT Rescale' },
     { method: 'deeplift', options: { rule: 'reveal-cancel' }, label: 'DeepLIFT RevealCancel' },
     { method: 'caso', options: {}, label: 'CASO (defaults)' },
     { method: 'dance', options: {}, label: 'DANCE (defaults)' },
-    { method: 'occlusion', options: {}, label: 'occlusion (black box, defaults)' },
+    { method: 'occlusion', options: {}, label: 'occlusion (black box, defaults)', peer: 'occlusion' },
+    { method: 'margin', options: {}, label: 'MARGIN (black box, defaults)' },
   ];
-  await benchModel('fixture CNN (test/fixtures/fmnist/model.onnx)', cnn, images, full);
+  const cnnTimes = await benchModel('fixture CNN (test/fixtures/fmnist/model.onnx)', cnn, images, full);
+  await comparePeer('fmnist', cnn, cnnPath, images, cnnTimes, { igSteps: 64, occlusionOnce: false });
   await cnn.release();
 
   if (values['skip-resnet']) return;
@@ -155,16 +236,24 @@ async function main(): Promise<void> {
   if (!path) return;
   const resnet = await openGradientModel(path, { batchSize: 16 });
   const inputs = Array.from({ length: 4 }, (_, i) => seededNormals(resnet.sampleSize, i + 1));
-  await benchModel('ResNet-18 (random weights, bench/.cache/resnet18.onnx)', resnet, inputs, [
-    { method: 'gradient', options: {}, label: 'gradient' },
-    { method: 'ig', options: { steps: 16 }, label: 'integrated gradients (16 steps)' },
+  const resnetTimes = await benchModel('ResNet-18 (random weights, bench/.cache/resnet18.onnx)', resnet, inputs, [
+    { method: 'gradient', options: {}, label: 'gradient', peer: 'gradient' },
+    { method: 'ig', options: { steps: 16 }, label: 'integrated gradients (16 steps)', peer: 'ig' },
     { method: 'smoothgrad', options: { samples: 16 }, label: 'SmoothGrad (16 samples)' },
     { method: 'deeplift', options: { rule: 'rescale' }, label: 'DeepLIFT Rescale' },
     { method: 'deeplift', options: { rule: 'reveal-cancel' }, label: 'DeepLIFT RevealCancel' },
     { method: 'caso', options: {}, label: 'CASO (defaults)', once: true },
     { method: 'dance', options: {}, label: 'DANCE (defaults)', once: true },
-    { method: 'occlusion', options: {}, label: 'occlusion (black box, defaults)', once: true },
+    {
+      method: 'occlusion',
+      options: {},
+      label: 'occlusion (black box, defaults)',
+      once: true,
+      peer: 'occlusion',
+    },
+    { method: 'margin', options: {}, label: 'MARGIN (black box, defaults)', once: true },
   ]);
+  await comparePeer('resnet18', resnet, path, inputs, resnetTimes, { igSteps: 16, occlusionOnce: true });
   await resnet.release();
 }
 

@@ -72,6 +72,7 @@ REQUIRED_OPS = sorted([
     "Clip", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "MaxPool", "AveragePool",
     "GlobalAveragePool", "BatchNormalization", "Flatten", "Reshape", "Shape", "Gather",
     "Unsqueeze", "Concat", "Transpose", "Pad", "Identity", "Dropout", "Constant",
+    "LayerNormalization", "Erf", "Slice", "Expand",
 ])
 
 
@@ -255,6 +256,102 @@ class ElementwiseMix(nn.Module):
         return self.fc(self.flatten(h))
 
 
+# ---------------------------------------------------------------- transformers (torchvision's own classes)
+
+def _torchvision_models():
+    """torchvision's model modules; the transformer fixtures are built from its classes, so the
+    exported graphs are exactly what convnext_tiny / vit_b_16 / swin_t export, only smaller
+    (Debian: apt-get install python3-torchvision, 0.14 for torch 1.13)."""
+    try:
+        from torchvision.models import convnext, swin_transformer, vision_transformer
+    except ImportError:
+        sys.exit("the transformer fixtures need torchvision (apt-get install python3-torchvision)")
+    return convnext, swin_transformer, vision_transformer
+
+
+def randomize_transformer(model, rng):
+    """Weights of unit gain instead of torchvision's truncated normal(0.02), zero head and layer scale
+    1e-6, which would make every residual branch nearly invisible in the gradient."""
+    normal = lambda std, shape: torch.from_numpy(rng.normal(0.0, std, tuple(shape)))
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.LayerNorm):
+                m.weight.copy_(torch.from_numpy(rng.uniform(0.5, 1.5, tuple(m.weight.shape))))
+                m.bias.copy_(normal(0.2, m.bias.shape))
+            elif isinstance(m, (nn.Linear, nn.Conv2d)):
+                m.weight.copy_(normal(1.0 / np.sqrt(np.prod(m.weight.shape[1:])), m.weight.shape))
+                if m.bias is not None:
+                    m.bias.copy_(normal(0.1, m.bias.shape))
+            elif isinstance(m, nn.MultiheadAttention):
+                m.in_proj_weight.copy_(normal(1.0 / np.sqrt(m.embed_dim), m.in_proj_weight.shape))
+                m.in_proj_bias.copy_(normal(0.1, m.in_proj_bias.shape))
+        for name, p in model.named_parameters():
+            leaf = name.rsplit(".", 1)[-1]
+            if leaf == "layer_scale":
+                p.copy_(torch.from_numpy(rng.uniform(0.3, 0.7, tuple(p.shape))))
+            elif leaf in ("class_token", "pos_embedding", "relative_position_bias_table"):
+                p.copy_(normal(0.3, p.shape))
+    return model
+
+
+class ConvnextTiny(nn.Module):
+    """torchvision's ConvNeXt, two stages (8 and 16 channels, 2 + 1 blocks): Conv 4×4/4 stem, LayerNorm2d
+    (Transpose–LayerNormalization–Transpose), depthwise 7×7 Conv, Linear (MatMul + Add on 4-D), GELU (Erf),
+    layer scale (Mul), residual Add, downsampling LayerNorm2d + Conv 2×2/2, GAP, LayerNorm2d, Flatten, Linear."""
+
+    input_shape = (3, 16, 16)
+
+    def __init__(self):
+        super().__init__()
+        convnext, _, _ = _torchvision_models()
+        setting = [convnext.CNBlockConfig(8, 16, 2), convnext.CNBlockConfig(16, None, 1)]
+        self.net = convnext.ConvNeXt(setting, stochastic_depth_prob=0.0, layer_scale=0.5, num_classes=CLASSES)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class VitTiny(nn.Module):
+    """torchvision's VisionTransformer: 16×16 image, 4×4 patches (Conv), class token (Expand, Concat), position
+    embedding, 2 encoder layers of hidden size 16 with 2 heads (LayerNormalization, nn.MultiheadAttention:
+    MatMul/Add/Reshape/Transpose/Div/Softmax/MatMul, MLP with GELU), final LayerNorm, the class-token pick
+    `x[:, 0]` (Gather), Linear head."""
+
+    input_shape = (3, 16, 16)
+
+    def __init__(self):
+        super().__init__()
+        _, _, vision_transformer = _torchvision_models()
+        self.net = vision_transformer.VisionTransformer(
+            image_size=16, patch_size=4, num_layers=2, num_heads=2, hidden_dim=16, mlp_dim=32, num_classes=CLASSES)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class SwinTiny(nn.Module):
+    """torchvision's SwinTransformer (v1): 20×20 image, 2×2 patches (10×10 tokens, 8 channels), window 4,
+    stages of depth 2 and 2 with 2 heads. Windows pad 10 → 12 (Pad), shifted windows roll by 2 (Slice +
+    Concat) with the attention mask (ScatterND/Where off the gradient path), relative position bias (Gather
+    of a constant table), patch merging by strided slices x[..., 0::2, 1::2, :] (Slice with steps 2),
+    LayerNormalization, GELU (Erf), Softmax, batched MatMul."""
+
+    input_shape = (3, 20, 20)
+
+    def __init__(self):
+        super().__init__()
+        _, swin_transformer, _ = _torchvision_models()
+        self.net = swin_transformer.SwinTransformer(
+            patch_size=[2, 2], embed_dim=8, depths=[2, 2], num_heads=[2, 2], window_size=[4, 4],
+            stochastic_depth_prob=0.0, num_classes=CLASSES)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+TRANSFORMERS = {"convnext-tiny", "vit-tiny", "swin-tiny"}
+
+
 # name → (class, hidden activation module path or None)
 ZOO = [
     ("mlp", Mlp, None),
@@ -262,6 +359,9 @@ ZOO = [
     ("groups-transpose", GroupsTranspose, None),
     ("resnet-tiny", ResnetTiny, "layer1"),
     ("elementwise-mix", ElementwiseMix, None),
+    ("convnext-tiny", ConvnextTiny, None),
+    ("vit-tiny", VitTiny, None),
+    ("swin-tiny", SwinTiny, None),
 ]
 
 
@@ -269,6 +369,8 @@ def build_zoo_model(name, cls):
     torch.manual_seed(torch_seed_for(name))
     model = cls()
     randomize_batchnorm(model, rng_for(name + "/batchnorm"))
+    if name in TRANSFORMERS:
+        randomize_transformer(model, rng_for(name + "/weights"))
     return model.eval()
 
 

@@ -37,6 +37,8 @@ async function explain(command: ExplainCommand): Promise<void> {
   const context = stderrContext(command.quiet, controller.signal);
   const result = await runExplain(command.params, context).finally(() => context.finish());
   process.stdout.write(explainSummary(result) + '\n');
+  // What reading the input took (resized, converted): said even with --quiet, as a scan does.
+  for (const notice of result.notices ?? []) process.stderr.write(`note: ${notice}\n`);
   if (result.written.length && !command.quiet)
     process.stderr.write(`wrote ${command.params.out!.join(', ')}\n`);
 }

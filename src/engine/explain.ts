@@ -9,22 +9,23 @@ import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { InputError, ParameterError, isInputError, throwIfAborted } from '../core/errors';
 import { TABLE_EXTENSIONS } from '../data/files';
-import { decodeImageFile } from '../data/fileImages';
 import { readStoredSize } from '../data/imageDecode';
 import { npyToFloat32, readNpy } from '../data/npy';
 import { openDataset } from '../data/open';
 import {
   attributionMethod,
   gradientModelOf,
-  runAttribution,
   type AttributionMethod,
 } from '../model/attribution/methods';
 import { argmax, softmax } from '../model/attribution/batches';
 import { faithfulnessMetrics } from '../model/attribution/faithfulness';
 import { spatialLayout, type OcclusionOptions } from '../model/attribution/occlusion';
+import { pixelImageOf } from '../model/attribution/marginSaliencyImage';
+import type { MarginSaliencyOptions } from '../model/attribution/marginSaliencyOptions';
 import type { ForwardModel } from '../model/autodiff/types';
 import { forwardModelOf, sampleShapeOf } from '../model/forwardModel';
-import { imageFitOf, pixelsPerImage, sizeMismatch, writeImage } from '../model/preprocess';
+import { pixelsPerImage, sizeMismatch, writeImage } from '../model/preprocess';
+import { runExplainMethod } from './explainMethod';
 import { openModel, type LoadedModel } from '../model/session';
 import { vectorInputRow } from '../model/vectorInput';
 import {
@@ -44,8 +45,11 @@ import {
 import type { JobContext } from './context';
 import type { GradientModelPool } from './gradientModelPool';
 import { mapFormatOf, writeMapFile } from './mapFiles';
-import { greyBackground, type LoadedInput } from './overlayBackground';
-import { NotImplementedError } from '../core/errors';
+import { greyBackground, originalRgb, type LoadedInput } from './overlayBackground';
+import { pixelSpaceOf, resolveBaseline } from './explainBaseline';
+import { gradientsUnavailable } from './explainGradients';
+import { readExplainImage } from './explainImage';
+import type { Baseline } from '../model/attribution/types';
 
 /** What runExplain returns: the protocol's result with the map as a Float32Array (the engine converts it for JSON). */
 export interface ExplainOutcome extends Omit<ExplainResult, 'map'> {
@@ -99,11 +103,18 @@ export async function runExplain(
         ? await readTableRow(inputPath, params.row, config.vector, sampleShape, modelPath)
         : await readImageInput(inputPath, config, sampleShape, loaded);
   throwIfAborted(context.signal);
+  // The reference input in the image's pixel space (black = pixel 0), resolved before any model runs.
+  const pixelSpace = pixelSpaceOf(config.input, sample.x.length);
+  // margin's paper preset fills as published (zeros), not with the measured default (black).
+  const asked = options.baseline ?? (options.preset === 'paper' ? 'zeros' : undefined);
+  const reference = resolveBaseline(params.method, asked, sample.x, sampleShape, pixelSpace);
 
   const opening = method.kind === 'gradient' ? 'building the gradient graph' : 'starting the model';
   context.progress(opening, 0, 1);
   const modelOptions = { logits: config.logits, batchSize: options.batchSize };
-  const lease = await openForMethod(method, loaded, modelOptions, pool);
+  const lease = await openForMethod(method, loaded, modelOptions, pool).catch((error: unknown) => {
+    throw gradientsUnavailable(error, params.method);
+  });
   const model = lease.model;
   try {
     context.progress(opening, 1, 1);
@@ -118,16 +129,26 @@ export async function runExplain(
     const target = resolveTarget(params.target, model.numClasses, config.labels, modelPath) ?? predicted;
 
     const stage = `explaining (${params.method})`;
-    const methodOptions: OcclusionOptions = { ...options, layout: config.input?.layout };
-    const map = await runAttribution(method, model, { x: sample.x, target }, methodOptions, {
-      signal: context.signal,
-      progress: (done, total) => context.progress(stage, done, total),
-    });
+    const methodOptions: OcclusionOptions & MarginSaliencyOptions = {
+      ...options,
+      ...(reference ? { baseline: reference.values } : {}),
+      layout: config.input?.layout,
+    };
+    // margin draws its superpixels on the decoded pixels when the input was an image.
+    const pixels = sample.image ? { pixels: pixelImageOf(sample.image) } : {};
+    const { map, layers } = await runExplainMethod(
+      params.method,
+      method,
+      model,
+      { x: sample.x, target, ...pixels },
+      methodOptions,
+      { signal: context.signal, progress: (done, total) => context.progress(stage, done, total) },
+    );
     if (map.length !== model.sampleSize)
       throw new Error(`${params.method} returned ${map.length} values for an input of ${model.sampleSize}`);
     throwIfAborted(context.signal);
     const metrics = params.metrics
-      ? await measureFaithfulness(model, sample.x, target, map, options, context)
+      ? await measureFaithfulness(model, sample.x, target, map, reference?.values ?? 'zeros', context)
       : undefined;
 
     const result = {
@@ -141,13 +162,17 @@ export async function runExplain(
       probabilities: Array.from(probabilities),
       shape: [...model.sampleShape],
       ...(metrics ? { metrics } : {}),
+      ...(layers ? { layers } : {}),
+      ...(reference ? { baseline: reference.name } : {}),
+      ...(sample.notices?.length ? { notices: sample.notices } : {}),
     };
     if (outputs.length > 0) {
       context.progress('writing the map', 0, outputs.length);
       const layout = spatialLayout(model.sampleShape, config.input?.layout);
       const background = greyBackground(sample, layout, config.input);
+      const original = originalRgb(sample, layout, config.input);
       for (const [index, path] of outputs.entries()) {
-        await writeMapFile(path, { result, map, layout, background });
+        await writeMapFile(path, { result, map, layout, background, original });
         context.progress('writing the map', index + 1, outputs.length);
       }
     }
@@ -159,15 +184,15 @@ export async function runExplain(
 
 /**
  * Deletion and insertion AUC and sparsity of the map, with the map ranked as
- * it comes (signed) and deleted features set to the method's baseline (zeros
- * when none is asked): the same reference input the method explained against.
+ * it comes (signed) and deleted features set to `fill`: the reference input
+ * the method explained against (zeros for a method without one, unless asked).
  */
 async function measureFaithfulness(
   model: ForwardModel,
   x: Float32Array,
   target: number,
   map: Float32Array,
-  options: ExplainOptions,
+  fill: Baseline,
   context: JobContext,
 ): Promise<ExplainResult['metrics']> {
   const stage = 'measuring faithfulness';
@@ -176,7 +201,7 @@ async function measureFaithfulness(
     model,
     { x, target },
     map,
-    { fill: options.baseline ?? 'zeros' },
+    { fill },
     { signal: context.signal },
   );
   context.progress(stage, 2, 2);
@@ -206,17 +231,12 @@ async function openForMethod(
 function checkMethod(name: ExplainMethod): AttributionMethod {
   if (!EXPLAIN_METHODS.includes(name))
     throw new ParameterError('method', `must be one of ${EXPLAIN_METHODS.join(', ')}, got "${name}"`);
-  if (name === 'margin') {
-    throw new NotImplementedError(
-      'the margin saliency method (MARGIN on superpixels) is not available yet in this version; use --method occlusion (black box) or a gradient method',
-    );
-  }
   return attributionMethod(name)!;
 }
 
 /** The engine checks what the CLI checks too: requests may come from any client. */
 function checkOptions(options: ExplainOptions): ExplainOptions {
-  const positive = ['steps', 'samples', 'patch', 'stride', 'batchSize'] as const;
+  const positive = ['steps', 'samples', 'patch', 'stride', 'batchSize', 'neighbours'] as const;
   for (const key of positive) {
     const value = options[key];
     if (value !== undefined && (!Number.isInteger(value) || value < 1))
@@ -231,8 +251,14 @@ function checkOptions(options: ExplainOptions): ExplainOptions {
     if (value !== undefined && !allowed.includes(value))
       throw new InputError(flag, `must be one of ${allowed.join(', ')}, got "${value}"`);
   };
-  oneOf('--baseline', options.baseline, ['zeros', 'blur', 'mean']);
+  oneOf('--baseline', options.baseline, ['black', 'blur', 'mean', 'zeros']);
   oneOf('--rule', options.rule, ['rescale', 'reveal-cancel']);
+  oneOf('--preset', options.preset, ['best', 'paper']);
+  if (options.scales !== undefined) {
+    const valid = Array.isArray(options.scales) && options.scales.length > 0;
+    if (!valid || options.scales.some((count) => !Number.isInteger(count) || count < 1))
+      throw new InputError('--scales', `must be positive integers (SLIC segment counts), got ${JSON.stringify(options.scales)}`);
+  }
   return options;
 }
 
@@ -354,12 +380,12 @@ async function readImageInput(
       `describes ${input.channels}×${input.height}×${input.width} images, but the model's input holds ${sampleSize} values per sample`,
     );
   }
-  const image = await decodeImageFile(file, input.channels, imageFitOf(input));
+  const { image, notices } = await readExplainImage(file, input, basename(model.path));
   const mismatch = sizeMismatch(image, input, basename(model.path));
   if (mismatch) throw new InputError(file, mismatch);
   const x = new Float32Array(sampleSize);
   writeImage(image, input, x, 0);
-  return { x, image };
+  return { x, image, notices };
 }
 
 /**

@@ -1,9 +1,16 @@
 /**
  * Writing a saliency map to the files `--out` names, by extension:
  * - `.npy`: the raw float32 map with the model input's per-sample shape (DESIGN.md §3);
- * - `.png`: the input in grey under a red–yellow heat overlay of |map|, enlarged by a whole
- *   factor (nearest neighbour, so every input pixel stays a sharp square) to at least
- *   PNG_MIN_SIDE pixels on its longer side: a 28×28 map is unreadable at its own size;
+ * - `.png`: three parts side by side on white: the input as the model saw it, the map over
+ *   the input in grey, and a colour bar labelled with the value range. A signed map (some
+ *   value < 0) uses a diverging colour map, blue (against the target) – neutral (0) – red
+ *   (for it), over ±its 99th percentile of |value|; a map of magnitudes (no value < 0) a
+ *   sequential one, light yellow to dark red, over 0…its 99th percentile (protocol/saliencyColours.ts,
+ *   shared with the saliency panel).
+ *   The overlay's opacity grows with |value|, so 0 leaves the grey input as it is. Values
+ *   are summed over channels per pixel. Image and overlay are enlarged by a whole factor
+ *   (nearest neighbour, so every input pixel stays a sharp square) to at least
+ *   PNG_MIN_SIDE pixels on the longer side: a 28×28 map is unreadable at its own size;
  * - `.json`: the summary and the map as a flat list, with its shape.
  * Every write is atomic (temporary file + rename).
  */
@@ -12,12 +19,12 @@ import sharp from 'sharp';
 import { ParameterError } from '../core/errors';
 import { pixelOffset, type SpatialLayout } from '../model/attribution/occlusion';
 import type { ExplainResult } from '../protocol/engine';
+import { colourOf, colourScaleTop, type ColourMode, type Rgb } from '../protocol/saliencyColours';
 import { writeFileAtomic } from './atomicWrite';
+import { drawText, formatValue, TEXT_HEIGHT, textWidth } from './pngText';
 
 export type MapFormat = 'npy' | 'png' | 'json';
 
-/** The heat scale's top: this percentile of |map|, so one extreme pixel does not wash out the rest. */
-const HEAT_PERCENTILE = 0.99;
 /** Opacity of the overlay where the heat is highest. */
 const MAX_OVERLAY_ALPHA = 0.8;
 
@@ -28,13 +35,15 @@ export function mapFormatOf(path: string): MapFormat {
   throw new ParameterError('out', `"${path}" must end in .npy, .png or .json (the format of the map)`);
 }
 
-/** What a map file is made of: the result (its map a Float32Array), the map's pixel layout, and the input in grey. */
+/** What a map file is made of: the result (its map a Float32Array), the map's pixel layout, and the input as pictures. */
 export interface MapToWrite {
   result: Omit<ExplainResult, 'map' | 'written' | 'seconds'>;
   map: Float32Array;
   layout: SpatialLayout;
   /** The input as grey pixels (height × width, row-major), the overlay's background. */
   background: Uint8Array;
+  /** The input as RGB pixels (height × width × 3), shown beside the overlay; grey background when absent. */
+  original?: Uint8Array;
 }
 
 /** The longer side of a PNG overlay is enlarged to at least this many pixels. */
@@ -52,15 +61,7 @@ export async function writeMapFile(path: string, value: MapToWrite): Promise<voi
     const { result, map } = value;
     return writeFileAtomic(path, JSON.stringify({ ...result, map: Array.from(map) }) + '\n');
   }
-  const { width, height } = value.layout;
-  const rgb = overlayRgb(value.map, value.layout, value.background);
-  const png = await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), {
-    raw: { width, height, channels: 3 },
-  })
-    .resize(width * pngScale(width, height), height * pngScale(width, height), { kernel: 'nearest' })
-    .png()
-    .toBuffer();
-  return writeFileAtomic(path, png);
+  return writeFileAtomic(path, await mapPng(value));
 }
 
 /**
@@ -85,37 +86,142 @@ export function npyFloat32Bytes(shape: readonly number[], data: Float32Array): U
   return bytes;
 }
 
-/** |map| summed over channels per pixel, divided by its 99th percentile and clipped to [0, 1]. */
-export function heatOf(map: Float32Array, layout: SpatialLayout): Float32Array {
+/** Where each part of a PNG map sits, in output pixels. */
+export interface PngLayout {
+  width: number;
+  height: number;
+  /** Enlargement of the input's pixels. */
+  scale: number;
+  original: { left: number; top: number; width: number; height: number };
+  overlay: { left: number; top: number; width: number; height: number };
+  bar: { left: number; top: number; width: number; height: number };
+  /** Left edge of the bar's labels. */
+  labelsLeft: number;
+}
+
+const PNG_MARGIN = 8;
+const PNG_GAP = 12;
+const BAR_WIDTH = 16;
+/** The bar is at least this tall, so its three labels never overlap on a short (e.g. 1×D) map. */
+const BAR_MIN_HEIGHT = 4 * TEXT_HEIGHT;
+/** Room for the longest label, "-1.23e-10". */
+const LABELS_WIDTH = textWidth('-1.23e-10');
+
+export function pngLayout(width: number, height: number): PngLayout {
+  const scale = pngScale(width, height);
+  const [panelW, panelH] = [width * scale, height * scale];
+  const barHeight = Math.max(panelH, BAR_MIN_HEIGHT);
+  const original = { left: PNG_MARGIN, top: PNG_MARGIN, width: panelW, height: panelH };
+  const overlay = { left: original.left + panelW + PNG_GAP, top: PNG_MARGIN, width: panelW, height: panelH };
+  const bar = { left: overlay.left + panelW + PNG_GAP, top: PNG_MARGIN, width: BAR_WIDTH, height: barHeight };
+  const labelsLeft = bar.left + BAR_WIDTH + TEXT_HEIGHT / 2;
+  return {
+    width: labelsLeft + LABELS_WIDTH + PNG_MARGIN,
+    height: PNG_MARGIN + barHeight + PNG_MARGIN,
+    scale,
+    original,
+    overlay,
+    bar,
+    labelsLeft,
+  };
+}
+
+/** The map per pixel (summed over channels), whether it is signed, and the value its colour scale saturates at. */
+export interface PixelValues {
+  values: Float32Array;
+  signed: boolean;
+  /** > 0, or 0 for an all-zero map. */
+  top: number;
+}
+
+export function pixelValues(map: Float32Array, layout: SpatialLayout): PixelValues {
   const { channels, height, width } = layout;
-  const heat = new Float32Array(height * width);
+  const values = new Float32Array(height * width);
+  let signed = false;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let sum = 0;
-      for (let c = 0; c < channels; c++) sum += Math.abs(map[pixelOffset(layout, c, y, x)]);
-      heat[y * width + x] = sum;
+      for (let c = 0; c < channels; c++) {
+        const value = map[pixelOffset(layout, c, y, x)];
+        if (value < 0) signed = true;
+        sum += value;
+      }
+      values[y * width + x] = sum;
     }
   }
-  const sorted = Float32Array.from(heat).sort();
-  let top = sorted[Math.min(sorted.length - 1, Math.floor(HEAT_PERCENTILE * (sorted.length - 1)))];
-  // A map that is zero almost everywhere still shows its few hot pixels.
-  if (!(top > 0)) top = sorted[sorted.length - 1];
-  if (!(top > 0) || !Number.isFinite(top)) return heat.fill(0);
-  for (let i = 0; i < heat.length; i++) heat[i] = Math.min(1, heat[i] / top);
-  return heat;
+  return { values, signed, top: colourScaleTop(values) };
 }
 
-/** RGB pixels: grey background, blended towards red (low heat) … yellow (high heat) with opacity growing with the heat. */
+/** A map with a value < 0 gets the diverging colours, one of magnitudes the sequential ones. */
+function colourModeOf(signed: boolean): ColourMode {
+  return signed ? 'signed' : 'absolute';
+}
+
+/** RGB pixels of the overlay: the grey background blended towards the value's colour, opacity growing with |value|. */
 export function overlayRgb(map: Float32Array, layout: SpatialLayout, background: Uint8Array): Uint8Array {
-  const heat = heatOf(map, layout);
-  const rgb = new Uint8Array(heat.length * 3);
-  for (let p = 0; p < heat.length; p++) {
-    const t = heat[p];
-    const alpha = MAX_OVERLAY_ALPHA * t;
-    const grey = background[p] * (1 - alpha);
-    rgb[p * 3] = Math.round(grey + 255 * alpha);
-    rgb[p * 3 + 1] = Math.round(grey + 255 * t * alpha);
-    rgb[p * 3 + 2] = Math.round(grey);
+  const { values, signed, top } = pixelValues(map, layout);
+  const mode = colourModeOf(signed);
+  const rgb = new Uint8Array(values.length * 3);
+  for (let p = 0; p < values.length; p++) {
+    const t = top > 0 ? Math.max(-1, Math.min(1, values[p] / top)) : 0;
+    const alpha = MAX_OVERLAY_ALPHA * Math.abs(t);
+    const colour = colourOf(t, mode);
+    for (let c = 0; c < 3; c++) rgb[p * 3 + c] = Math.round(background[p] * (1 - alpha) + colour[c] * alpha);
   }
+  return rgb;
+}
+
+/** The colour bar's pixels, top (+top) to bottom (−top, or 0 for magnitudes), at full opacity. */
+export function colourBarRgb(width: number, height: number, signed: boolean): Uint8Array {
+  const rgb = new Uint8Array(width * height * 3);
+  const mode = colourModeOf(signed);
+  for (let y = 0; y < height; y++) {
+    const fraction = height > 1 ? y / (height - 1) : 0;
+    const colour: Rgb = colourOf(signed ? 1 - 2 * fraction : 1 - fraction, mode);
+    for (let x = 0; x < width; x++) rgb.set(colour, (y * width + x) * 3);
+  }
+  return rgb;
+}
+
+/** The PNG: original, overlay and labelled colour bar, composed by sharp on a white canvas. */
+export async function mapPng(value: MapToWrite): Promise<Buffer> {
+  const { width, height } = value.layout;
+  const place = pngLayout(width, height);
+  const scaled = async (rgb: Uint8Array) =>
+    sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } })
+      .resize(place.original.width, place.original.height, { kernel: 'nearest' })
+      .raw()
+      .toBuffer();
+  const original = value.original ?? greyToRgb(value.background);
+  const { signed, top } = pixelValues(value.map, value.layout);
+  const bar = place.bar;
+  const labels = new Uint8Array(place.width * place.height * 3).fill(255);
+  const ink: Rgb = [0, 0, 0];
+  const label = (text: string, y: number) =>
+    drawText(labels, place.width, place.height, text, place.labelsLeft, y, ink);
+  label(formatValue(top), bar.top);
+  label(formatValue(signed ? -top : 0), bar.top + bar.height - TEXT_HEIGHT);
+  if (signed) label('0', bar.top + Math.round((bar.height - TEXT_HEIGHT) / 2));
+  const raw = (input: Buffer | Uint8Array, part: { left: number; top: number; width: number; height: number }) => ({
+    input: Buffer.from(input.buffer, input.byteOffset, input.byteLength),
+    raw: { width: part.width, height: part.height, channels: 3 as const },
+    left: part.left,
+    top: part.top,
+  });
+  return sharp(Buffer.from(labels.buffer), { raw: { width: place.width, height: place.height, channels: 3 } })
+    .composite([
+      raw(await scaled(original), place.original),
+      raw(await scaled(overlayRgb(value.map, value.layout, value.background)), place.overlay),
+      raw(colourBarRgb(bar.width, bar.height, signed), bar),
+    ])
+    .png()
+    .toBuffer()
+    // Composition adds an alpha channel; the map is opaque, so the file is plain RGB.
+    .then((png) => sharp(png).removeAlpha().png().toBuffer());
+}
+
+function greyToRgb(grey: Uint8Array): Uint8Array {
+  const rgb = new Uint8Array(grey.length * 3);
+  for (let p = 0; p < grey.length; p++) rgb[p * 3] = rgb[p * 3 + 1] = rgb[p * 3 + 2] = grey[p];
   return rgb;
 }

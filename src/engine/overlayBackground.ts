@@ -1,7 +1,8 @@
 /**
- * The grey picture under a PNG overlay: the input image itself, or a .npy
- * input de-normalised by the sidecar's preprocessing, or (no preprocessing
- * known) its channel mean stretched to 0…255.
+ * The pictures of a PNG map: the grey picture under the overlay and the
+ * original shown beside it (in colour when it has colour). Each is the input
+ * image itself, or a .npy input de-normalised by the sidecar's preprocessing,
+ * or (no preprocessing known) its channel mean stretched to 0…255.
  */
 import { pixelOffset, type SpatialLayout } from '../model/attribution/occlusion';
 import type { InputConfig } from '../model/sidecar';
@@ -11,6 +12,41 @@ import type { RawImage } from '../data/types';
 export interface LoadedInput {
   x: Float32Array;
   image?: RawImage;
+  /** What reading it took (resized, converted, …), one sentence each, naming the file. */
+  notices?: string[];
+}
+
+/** The input as RGB pixels (height × width × 3): the image as the model saw it, else de-normalised, else grey. */
+export function originalRgb(
+  sample: LoadedInput,
+  layout: SpatialLayout,
+  input: InputConfig | undefined,
+): Uint8Array {
+  const { height, width } = layout;
+  const rgb = new Uint8Array(height * width * 3);
+  const image = sample.image;
+  if (image && image.width === width && image.height === height && (image.channels === 3 || image.channels === 1)) {
+    for (let p = 0; p < height * width; p++)
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] = image.pixels[p * image.channels + (image.channels === 3 ? c : 0)];
+    return rgb;
+  }
+  const colour =
+    input && layout.channels === 3 && input.channels === 3 && input.height === height && input.width === width;
+  if (colour) {
+    const at = (list: number[], c: number) => list[list.length === 1 ? 0 : c];
+    for (let y = 0; y < height; y++) {
+      for (let xx = 0; xx < width; xx++) {
+        for (let c = 0; c < 3; c++) {
+          const value = sample.x[pixelOffset(layout, c, y, xx)];
+          rgb[(y * width + xx) * 3 + c] = clampByte((value * at(input.std, c) + at(input.mean, c)) / input.scale);
+        }
+      }
+    }
+    return rgb;
+  }
+  const grey = greyBackground(sample, layout, input);
+  for (let p = 0; p < grey.length; p++) rgb[p * 3] = rgb[p * 3 + 1] = rgb[p * 3 + 2] = grey[p];
+  return rgb;
 }
 
 /** The overlay's background: the image itself, or the input de-normalised (a .npy input). */

@@ -6,11 +6,13 @@ import * as vscode from 'vscode';
 import type { MarginLensApi } from './api';
 import { CalibrationPanels } from './calibrate/calibratePanel';
 import { CALIBRATE_COMMAND, runCalibrateCommand } from './commands/calibrateCommand';
-import { PENDING_COMMANDS, notAvailableYet, type PendingCommand } from './commands/notAvailableYet';
+import { EXPLAIN_COMMAND, runExplainCommand } from './commands/explainCommand';
+import { PENDING_COMMANDS, notAvailableYet } from './commands/notAvailableYet';
 import type { ExtensionServices } from './commands/services';
 import { TASK_COMMANDS, runTaskCommand } from './commands/taskCommands';
 import { EngineClient } from './engine/engineClient';
 import { ResultsPanels } from './results/resultsPanel';
+import { SaliencyPanels } from './saliency/saliencyPanel';
 
 export type { MarginLensApi } from './api';
 
@@ -33,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
   context.subscriptions.push(panels);
   const calibrations = new CalibrationPanels(context.extensionUri, log);
   context.subscriptions.push(calibrations);
+  const saliency = new SaliencyPanels(context.extensionUri, client, log);
+  context.subscriptions.push(saliency);
 
   const services: ExtensionServices = {
     log,
@@ -47,8 +51,11 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
     vscode.commands.registerCommand(CALIBRATE_COMMAND, (arg?: unknown) =>
       runCalibrateCommand(services, calibrations, arg),
     ),
+    vscode.commands.registerCommand(EXPLAIN_COMMAND, (arg?: unknown) =>
+      runExplainCommand(services, saliency, arg),
+    ),
     vscode.commands.registerCommand('margin.showLog', () => log.show()),
-    ...(Object.keys(PENDING_COMMANDS) as PendingCommand[]).map((command) =>
+    ...Object.keys(PENDING_COMMANDS).map((command) =>
       vscode.commands.registerCommand(command, () => notAvailableYet(command)),
     ),
   );

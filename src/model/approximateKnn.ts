@@ -74,7 +74,7 @@ export interface IndexStore {
 }
 
 /** Bumped whenever the way an index is built changes, so a kept one is not reused. */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2; // 2: float16 vectors
 
 export interface ApproximateKnnResult extends KnnResult {
   /** Recall@k of the returned neighbours on the sampled rows, against exact search. */
@@ -135,7 +135,12 @@ export async function approximateKnn(
     new Index({
       dimensions: dim,
       metric: MetricKind.L2sq,
-      quantization: ScalarKind.F32,
+      // float16 vectors: on the 60,000 Fashion-MNIST embeddings (64-d), build 0.86–0.91 s and
+      // search 0.72–0.77 s against 1.04–1.05 and 0.91–0.96 for float32, recall@21 of the
+      // candidates 0.991 against 0.993 (bfloat16: 0.982; int8 assumes unit vectors: 0.58).
+      // Every candidate is re-ranked on the float32 points in float64 (searchRows), so the
+      // distances kept are exact whatever the index stores.
+      quantization: ScalarKind.F16,
       connectivity: parameters.connectivity,
       expansion_add: parameters.expansionAdd,
       expansion_search: parameters.expansionSearch,

@@ -1,9 +1,11 @@
 /**
  * Messages between the extension host and the calibration webview, one union
- * per direction with a literal `type` (STYLE.md habit 1). The panel shows one
- * CalibrationResult as a table: a row per scorer, a cell per top fraction.
+ * per direction with a literal `type` (STYLE.md habit 1) and a type guard for
+ * each. The panel shows one CalibrationResult as a table: a row per scorer, a
+ * cell per top fraction.
  */
 import type { DatasetSummary } from './engine';
+import { hasType, isReadyMessage, isRecord, type ReadyMessage } from './webviewPanel';
 
 /** Recall of the flips in the top `fraction` of the ranking, over the seeds. */
 export interface CalibrationCell {
@@ -44,4 +46,13 @@ export interface CalibrationPayload {
 export type CalibrateHostToWebview = { type: 'calibration'; payload: CalibrationPayload };
 
 /** `findLabelIssues`: scan the same data and model with the recommended scorer (the `auto` choice). */
-export type CalibrateWebviewToHost = { type: 'ready' } | { type: 'findLabelIssues' };
+export type CalibrateWebviewToHost = ReadyMessage | { type: 'findLabelIssues' };
+
+/** The host is trusted: the guard checks the envelope and that the rows are a list. */
+export function isCalibrateHostMessage(value: unknown): value is CalibrateHostToWebview {
+  return hasType(value, 'calibration') && isRecord(value.payload) && Array.isArray(value.payload.rows);
+}
+
+export function isCalibrateWebviewMessage(value: unknown): value is CalibrateWebviewToHost {
+  return isReadyMessage(value) || hasType(value, 'findLabelIssues');
+}

@@ -152,7 +152,7 @@ export interface ScanResult {
   cached: { embeddings: boolean; result: boolean };
 }
 
-/** Saliency methods by CLI name; `margin` (the MARGIN superpixel saliency) is not available yet. */
+/** Saliency methods by CLI name; `margin` is MARGIN's superpixel graph saliency (model/attribution/marginSaliency.ts). */
 export type ExplainMethod =
   'margin' | 'occlusion' | 'gradient' | 'ig' | 'smoothgrad' | 'deeplift' | 'dance' | 'caso';
 export const EXPLAIN_METHODS: readonly ExplainMethod[] = [
@@ -174,8 +174,18 @@ export interface ExplainOptions {
   samples?: number;
   /** SmoothGrad: noise σ as a fraction of the input's range. */
   noise?: number;
-  /** IG, DeepLIFT (and occlusion: zeros or mean) reference input. */
-  baseline?: 'zeros' | 'blur' | 'mean';
+  /**
+   * Reference input of IG, DeepLIFT and occlusion (its patch fill), and the
+   * fill of `metrics`. For an image model it is defined on the pixels and
+   * brought to the model's input by the sidecar's normalisation: `black`
+   * (pixel 0), `blur` (Gaussian blur of the image, σ = shorter side / 8),
+   * `mean` (each channel's mean over the image); `zeros` is 0 in model-input
+   * space (the dataset mean colour for normalised images). For models without
+   * pixels (vector inputs, e.g. table rows) `black` is refused and `zeros`,
+   * the training mean of every feature, is the default. Default on image
+   * models: the per-method choice of model/attribution/baselines.ts.
+   */
+  baseline?: 'black' | 'blur' | 'mean' | 'zeros';
   /** DeepLIFT rule. */
   rule?: 'rescale' | 'reveal-cancel';
   /** DANCE: the intermediate tensor whose activations decoys keep. */
@@ -186,6 +196,24 @@ export interface ExplainOptions {
   stride?: number;
   /** Samples per onnxruntime run. */
   batchSize?: number;
+  /** margin: `best` (default: the settings that measure best) or `paper` (as published). */
+  preset?: 'best' | 'paper';
+  /** margin: SLIC segment counts, one segmentation each (default 25, 50, 100, 200). */
+  scales?: number[];
+  /** margin: k of the superpixel graph (default 5). */
+  neighbours?: number;
+}
+
+/** margin's intermediate maps (the paper's Figure 3), each H×W row-major. */
+export interface MarginLayers {
+  width: number;
+  height: number;
+  /** Dense saliency S: each pixel's masking effects per unit area, summed over scales. */
+  saliency: number[];
+  /** MARGIN's influence map I in [0, 1]: the superpixels that stand out among those of similar effect. */
+  influence: number[];
+  /** Each scale's superpixel labels. */
+  superpixels: { segments: number; labels: number[] }[];
 }
 
 export interface ExplainParams {
@@ -229,10 +257,17 @@ export interface ExplainResult {
   /**
    * With `metrics`: RISE deletion AUC (lower = more faithful) and insertion AUC
    * (higher = more faithful) of the target's probability, the map ranked by its
-   * signed value and deleted features set to the `baseline` option (default
-   * zeros); sparsity is the Gini index of |map| (0 uniform, → 1 concentrated).
+   * signed value and deleted features set to the map's reference input
+   * (`baseline`; zeros for methods without one unless asked); sparsity is
+   * the Gini index of |map| (0 uniform, → 1 concentrated).
    */
   metrics?: { deletionAuc: number; insertionAuc: number; sparsity: number };
+  /** margin only: S, I and the superpixels, the layers behind the map. */
+  layers?: MarginLayers;
+  /** The reference input the map (and `metrics`) was measured against; absent for methods that take none. */
+  baseline?: 'black' | 'blur' | 'mean' | 'zeros';
+  /** What was done to the input on the way to the model (resized, converted from grey, alpha, …), one sentence each. */
+  notices?: string[];
 }
 
 export interface ExplainRequestParams {

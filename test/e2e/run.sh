@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 passed=0 failed=0 status=0
-for part in runHostSuite runUiTest; do
+for part in runHostSuite runUiTest runSaliencyUiTest; do
   log=$(mktemp)
   npx --no-install tsx "test/e2e/harness/$part.ts" 2>&1 | tee "$log"
   ((PIPESTATUS[0] == 0)) || status=1

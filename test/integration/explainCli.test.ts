@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { npyToFloat32, readNpy } from '../../src/data/npy';
-import { npyFloat32Bytes } from '../../src/engine/mapFiles';
+import { npyFloat32Bytes, pngLayout } from '../../src/engine/mapFiles';
 import { faithfulnessMetrics } from '../../src/model/attribution/faithfulness';
 import { openGradientModel } from '../../src/model/autodiff';
 import { fixtures, freshDir, runCli } from './helpers';
@@ -86,10 +86,12 @@ describe('margin explain (CLI)', function () {
     assert.ok(map.every(Number.isFinite) && map.some((v) => v !== 0));
 
     const { info } = await sharp(join(dir, 'map.png')).raw().toBuffer({ resolveWithObject: true });
+    const layout = pngLayout(28, 28);
+    assert.equal(layout.overlay.width, 224, 'the 28×28 overlay, enlarged 8×');
     assert.deepEqual(
       [info.width, info.height, info.channels],
-      [224, 224, 3],
-      'the 28×28 overlay, enlarged 8×',
+      [layout.width, layout.height, 3],
+      'the original, the overlay and the colour bar side by side',
     );
 
     const json = JSON.parse(readFileSync(join(dir, 'map.json'), 'utf8'));
@@ -214,7 +216,7 @@ describe('margin explain (CLI)', function () {
     const overlay = await sharp(join(dir, 'b.png')).metadata();
     assert.deepEqual(
       [overlay.width, overlay.height],
-      [224, 224],
+      [pngLayout(28, 28).width, pngLayout(28, 28).height],
       'a .npy of an image model still gets an overlay (28×28, enlarged 8×)',
     );
   });
@@ -324,16 +326,16 @@ describe('margin explain (CLI)', function () {
       );
     });
 
-    it('an unknown method, margin (not available yet), a missing flag, an unknown --out format', () => {
+    it('an unknown method, a bad --scales, a missing flag, an unknown --out format', () => {
       expectInputError(
         ['--model', model, '--input', png, '--method', 'lime'],
         '--method',
         /must be one of .*occlusion/,
       );
       expectInputError(
-        ['--model', model, '--input', png, '--method', 'margin'],
-        'margin',
-        /not available yet/,
+        ['--model', model, '--input', png, '--method', 'margin', '--scales', '50,x'],
+        '--scales',
+        /x/,
       );
       expectInputError(['--input', png, '--method', 'occlusion'], '--model', /is required/);
       expectInputError(
@@ -405,7 +407,9 @@ describe('margin explain (CLI)', function () {
       assert.deepEqual(npy.shape, [1, 16, 16]);
       assert.ok(npyToFloat32(npy).some((v) => v !== 0));
       const meta = await sharp(join(dir, 'map.png')).metadata();
-      assert.deepEqual([meta.width, meta.height], [224, 224], '16×16, enlarged 14×');
+      const layout = pngLayout(16, 16);
+      assert.equal(layout.overlay.width, 224, '16×16, enlarged 14×');
+      assert.deepEqual([meta.width, meta.height], [layout.width, layout.height]);
     });
   });
 

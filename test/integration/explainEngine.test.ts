@@ -109,8 +109,11 @@ describe('engine process: explain (JSON-RPC over IPC)', function () {
       },
     );
     await assert.rejects(
-      connection.sendRequest(explainRequest, { jobId: 'margin', params: params({ method: 'margin' }) }),
-      (error: any) => error.code === ENGINE_ERRORS.notImplemented && /not available yet/.test(error.message),
+      connection.sendRequest(explainRequest, {
+        jobId: 'margin',
+        params: params({ method: 'margin', options: { scales: [] } }),
+      }),
+      (error: any) => error.code === ENGINE_ERRORS.input && error.data.file === '--scales',
     );
     const after = await connection.sendRequest(explainRequest, {
       jobId: 'after',

@@ -9,21 +9,25 @@
  *   npm run build && npx tsx test/webview-preview/calibrate.ts
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { buildCalibrationPayload } from '../../src/extension/calibrate/calibratePayload';
-import { buildResultsHtml } from '../../src/extension/results/resultsHtml';
 import type { CalibrationPayload } from '../../src/protocol/calibratePanel';
 import type { CalibrationResult } from '../../src/protocol/engine';
-import { ORIGIN } from './payloads';
-import { fileFor, installStub, lowContrastText } from './preview';
+import { lowContrastText } from './preview';
+import {
+  cspViolations,
+  launchBrowser,
+  loadUntilReady,
+  openPreviewPage,
+  pageHtml,
+  printVerdict,
+} from './previewPage';
 import { THEMES } from './themes';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(__dirname, '.out');
-const NONCE = 'previewNonce0123456789abcdefABCD';
 
 function calibration(): CalibrationPayload {
   const fmnist = join(ROOT, 'test/fixtures/fmnist');
@@ -56,50 +60,16 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist/webview/calibrate.js'))) throw new Error('run `npm run build` first');
   mkdirSync(OUT, { recursive: true });
   const payload = calibration();
-  const html = buildResultsHtml({
-    cspSource: ORIGIN,
-    nonce: NONCE,
-    scriptUri: `${ORIGIN}/dist/webview/calibrate.js`,
-    styleUri: `${ORIGIN}/media/calibrate.css`,
-    codiconsUri: `${ORIGIN}/codicons/codicon.css`,
-    title: 'MARGIN calibration preview',
-  });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu'],
-  });
+  const html = pageHtml('calibrate', 'MARGIN calibration preview');
+  const browser = await launchBrowser();
   let failed = 0;
   try {
     for (const [name, theme] of Object.entries(THEMES)) {
-      const page = await (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage();
-      const problems: string[] = [];
-      page.on(
-        'console',
-        (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`),
-      );
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      await page.addInitScript({ content: 'window.__name = (fn) => fn;' });
-      await page.addInitScript(installStub, theme);
-      await page.route(`${ORIGIN}/**`, async (route) => {
-        const path = new URL(route.request().url()).pathname;
-        if (path === '/index.html') return route.fulfill({ body: html, contentType: 'text/html' });
-        const file = fileFor(path);
-        if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-        const types: Record<string, string> = {
-          '.js': 'text/javascript',
-          '.css': 'text/css',
-          '.ttf': 'font/ttf',
-        };
-        return route.fulfill({
-          body: readFileSync(file),
-          contentType: types[extname(file)] ?? 'application/octet-stream',
-        });
+      const { page, errors: problems } = await openPreviewPage(browser, html, theme, {
+        width: 1000,
+        height: 700,
       });
-      await page.goto(`${ORIGIN}/index.html`);
-      await page.waitForFunction(() =>
-        (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'ready'),
-      );
+      await loadUntilReady(page);
       await page.evaluate((data) => window.postMessage({ type: 'calibration', payload: data }, '*'), payload);
       await page.waitForFunction(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false');
       await page.evaluate(() => document.fonts.ready);
@@ -113,14 +83,9 @@ async function main(): Promise<void> {
         (window as unknown as { posted: { type: string }[] }).posted.at(-1),
       );
       if (last?.type !== 'findLabelIssues') problems.push(`the button posted ${JSON.stringify(last)}`);
-      const violations = await page.evaluate(
-        () => (window as unknown as { violations: string[] }).violations,
-      );
-      problems.push(...violations.map((violation) => `CSP: ${violation}`));
+      problems.push(...(await cspViolations(page)));
       if (problems.length) failed++;
-      console.log(
-        `${problems.length ? '✗' : '✓'} calibrate-${name}${problems.map((p) => `\n    ${p}`).join('')}`,
-      );
+      printVerdict(`calibrate-${name}`, problems);
     }
   } finally {
     await browser.close();

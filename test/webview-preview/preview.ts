@@ -6,33 +6,37 @@
  *
  *   npm run build && npx tsx test/webview-preview/preview.ts [scenario …]
  *
- * The page is the panel's own HTML (resultsHtml.ts, with its CSP) served from
+ * The page is the panel's own HTML (webviewHtml.ts, with its CSP) served from
  * a fake origin; a stub acquireVsCodeApi records the messages the webview
  * posts. Each shot also checks what a screenshot cannot show plainly: CSP
  * violations and console errors, text below 4.5:1 contrast, header cells cut
  * short, and (for some scenarios) keyboard and click behaviour. Problems are
  * listed at the end and in .out/report.json; the exit code is 1 when any.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { buildResultsHtml } from '../../src/extension/results/resultsHtml';
-import type { ResultsPayload, WebviewToHost } from '../../src/protocol/webview';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { ResultsPayload, ResultsWebviewToHost } from '../../src/protocol/resultsPanel';
 import {
   acquirePayload,
   adversarialPayload,
   boundaryPayload,
   emptyPayload,
-  IMAGES,
   labelsPayload,
-  ORIGIN,
   prototypesPayload,
 } from './payloads';
+import {
+  cspViolations,
+  launchBrowser,
+  loadUntilReady,
+  openPreviewPage,
+  pageHtml,
+  printVerdict,
+} from './previewPage';
 import { THEMES } from './themes';
 
 const ROOT = join(__dirname, '../..');
 const OUT = join(__dirname, '.out');
-const NONCE = 'previewNonce0123456789abcdefABCD';
 
 interface Viewport {
   width: number;
@@ -74,69 +78,6 @@ const SCENARIOS: Scenario[] = [
   { name: 'prototypes-none', payload: () => ({ ...prototypesPayload(), prototypes: [], criticisms: [] }) },
   { name: 'labels-60000', payload: () => labelsPayload(60000), themes: ['dark'], interact: checkVirtualised },
 ];
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.png': 'image/png',
-  '.ttf': 'font/ttf',
-  '.html': 'text/html',
-};
-
-/** URL path → file on disk, for what the panel's HTML loads; nothing else is served. */
-export function fileFor(path: string): string | undefined {
-  const routes: [string, string][] = [
-    ['/dist/webview/', join(ROOT, 'dist/webview')],
-    ['/media/', join(ROOT, 'media')],
-    ['/codicons/', join(ROOT, 'node_modules/@vscode/codicons/dist')],
-    ['/data/', IMAGES],
-  ];
-  for (const [prefix, folder] of routes) {
-    if (!path.startsWith(prefix)) continue;
-    const file = normalize(join(folder, decodeURIComponent(path.slice(prefix.length))));
-    return file.startsWith(folder) ? file : undefined;
-  }
-  return undefined;
-}
-
-function pageHtml(): string {
-  return buildResultsHtml({
-    cspSource: ORIGIN,
-    nonce: NONCE,
-    scriptUri: `${ORIGIN}/dist/webview/results.js`,
-    styleUri: `${ORIGIN}/media/results.css`,
-    codiconsUri: `${ORIGIN}/codicons/codicon.css`,
-    title: 'MARGIN preview',
-  });
-}
-
-/** Runs in the page before its scripts: the VS Code API stub, the theme, and a CSP violation log. */
-export function installStub(theme: { kind: string; variables: Record<string, string> }): void {
-  const win = window as unknown as {
-    posted: unknown[];
-    violations: string[];
-    savedState: unknown;
-    acquireVsCodeApi: () => unknown;
-  };
-  win.posted = [];
-  win.violations = [];
-  win.savedState = undefined;
-  win.acquireVsCodeApi = () => ({
-    postMessage: (message: unknown) => win.posted.push(message),
-    getState: () => win.savedState,
-    setState: (state: unknown) => (win.savedState = state),
-  });
-  document.addEventListener('securitypolicyviolation', (event) =>
-    win.violations.push(`${event.violatedDirective}: ${event.blockedURI || event.sample || 'inline'}`),
-  );
-  // VS Code sets these on <html> through CSSOM and the theme kind on <body>.
-  document.addEventListener('DOMContentLoaded', () => {
-    for (const [name, value] of Object.entries(theme.variables))
-      document.documentElement.style.setProperty(`--vscode-${name}`, value);
-    document.body.classList.add(theme.kind);
-    document.body.dataset.vscodeThemeKind = theme.kind;
-  });
-}
 
 /** Text below 4.5:1 (3:1 for large text) against what is painted behind it; SVG text by its fill. */
 export function lowContrastText(): string[] {
@@ -216,8 +157,8 @@ function cutShortText(): string[] {
   return problems;
 }
 
-async function posted(page: Page): Promise<WebviewToHost[]> {
-  return page.evaluate(() => (window as unknown as { posted: WebviewToHost[] }).posted);
+async function posted(page: Page): Promise<ResultsWebviewToHost[]> {
+  return page.evaluate(() => (window as unknown as { posted: ResultsWebviewToHost[] }).posted);
 }
 
 async function checkRowKeyboard(page: Page): Promise<string[]> {
@@ -306,10 +247,7 @@ async function checkVirtualised(page: Page): Promise<string[]> {
 }
 
 async function render(page: Page, payload: ResultsPayload): Promise<void> {
-  await page.goto(`${ORIGIN}/index.html`);
-  await page.waitForFunction(() =>
-    (window as unknown as { posted: { type: string }[] }).posted.some((message) => message.type === 'ready'),
-  );
+  await loadUntilReady(page);
   await page.evaluate((data) => window.postMessage({ type: 'results', payload: data }, '*'), payload);
   await page.waitForFunction(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false');
   // Thumbnails in view, fonts and the histogram's first draw.
@@ -336,45 +274,19 @@ async function main(): Promise<void> {
 
   const only = process.argv.slice(2);
   const scenarios = only.length ? SCENARIOS.filter((scenario) => only.includes(scenario.name)) : SCENARIOS;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchBrowser();
+  const html = pageHtml('results', 'MARGIN preview');
   const report: Record<string, string[]> = {};
   try {
     for (const scenario of scenarios) {
       for (const themeName of scenario.themes ?? ['light', 'dark']) {
         const name = `${scenario.name}-${themeName}`;
-        const context = await browser.newContext({
-          viewport: scenario.viewport ?? DEFAULT_VIEWPORT,
-          deviceScaleFactor: 1,
-        });
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('console', (message) => {
-          if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-        });
-        page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
-        // tsx compiles with esbuild's keepNames: functions sent to the page call its __name helper.
-        await page.addInitScript({ content: 'window.__name = (fn) => fn;' });
-        await page.addInitScript(installStub, THEMES[themeName]);
-        await page.route(`${ORIGIN}/**`, async (route) => {
-          const path = new URL(route.request().url()).pathname;
-          if (path === '/index.html') return route.fulfill({ body: pageHtml(), contentType: 'text/html' });
-          const file = fileFor(path);
-          if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-          return route.fulfill({
-            body: readFileSync(file),
-            contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-          });
-        });
+        const { context, page, errors } = await openPreviewPage(
+          browser,
+          html,
+          THEMES[themeName],
+          scenario.viewport ?? DEFAULT_VIEWPORT,
+        );
 
         const shot = async (suffix: string) => {
           await page.screenshot({ path: join(OUT, `${name}${suffix ? `-${suffix}` : ''}.png`) });
@@ -385,19 +297,14 @@ async function main(): Promise<void> {
           await shot('');
           problems.push(...(await page.evaluate(lowContrastText)), ...(await page.evaluate(cutShortText)));
           if (scenario.interact) problems.push(...(await scenario.interact(page, shot)));
-          const violations = await page.evaluate(
-            () => (window as unknown as { violations: string[] }).violations,
-          );
-          problems.push(...violations.map((violation) => `CSP: ${violation}`));
+          problems.push(...(await cspViolations(page)));
         } catch (error) {
           problems.push(`failed: ${(error as Error).message.split('\n')[0]}`);
           await shot('failure').catch(() => undefined);
         }
         problems.push(...errors);
         report[name] = problems;
-        console.log(
-          `${problems.length ? '✗' : '✓'} ${name}${problems.map((problem) => `\n    ${problem}`).join('')}`,
-        );
+        printVerdict(name, problems);
         await context.close();
       }
     }
@@ -410,5 +317,5 @@ async function main(): Promise<void> {
   process.exitCode = failed ? 1 : 0;
 }
 
-// Also imported for its page helpers (calibrate.ts): render only when run.
+// Also imported for lowContrastText (calibrate.ts, saliency.ts): render only when run.
 if (require.main === module) void main();

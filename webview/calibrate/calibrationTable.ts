@@ -5,7 +5,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { CalibrationCell, CalibrationPayload, CalibrationRow } from '../../src/protocol/calibratePanel';
-import { element } from '../results/dom';
+import { element } from '../shared/dom';
 import { attainableRecall, formatPercent, formatRecall, seedsTooltip } from './format';
 
 /** The fraction the recommendation ranks by: its column is marked. */

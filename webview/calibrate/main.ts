@@ -5,31 +5,20 @@
  * the notices. Text only goes in through textContent (file names are user data).
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import type {
-  CalibrateHostToWebview,
-  CalibrateWebviewToHost,
-  CalibrationPayload,
+import {
+  isCalibrateHostMessage,
+  type CalibrateWebviewToHost,
+  type CalibrationPayload,
 } from '../../src/protocol/calibratePanel';
-import { element } from '../results/dom';
-import { describeDataset, formatCount } from '../results/format';
-import { renderNotices } from '../results/header';
+import { element, showWaiting } from '../shared/dom';
+import { describeDataset, formatCount } from '../shared/format';
+import { renderNotices } from '../shared/notices';
+import { connectToHost, getVsCodeApi } from '../shared/vscodeApi';
 import { renderCalibrationTable } from './calibrationTable';
 import { formatPercent } from './format';
 
-interface VsCodeApi {
-  postMessage(message: CalibrateWebviewToHost): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = getVsCodeApi<CalibrateWebviewToHost>();
 const app = document.getElementById('app')!;
-
-function showWaiting(): void {
-  const waiting = element('div', 'results-waiting');
-  waiting.append(element('vscode-progress-ring'), element('span', undefined, 'Waiting for the calibration…'));
-  app.replaceChildren(waiting);
-}
 
 /** A `dt`/`dd` pair; a file path goes in the editor font, ellipsised (in full on hover). */
 function fact(name: string, description: string, path?: string): HTMLElement[] {
@@ -107,11 +96,5 @@ function showCalibration(payload: CalibrationPayload): void {
   app.setAttribute('aria-busy', 'false');
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const message = event.data as Partial<CalibrateHostToWebview> | null;
-  if (message?.type === 'calibration' && message.payload && Array.isArray(message.payload.rows))
-    showCalibration(message.payload);
-});
-
-showWaiting();
-vscode.postMessage({ type: 'ready' });
+showWaiting(app, 'Waiting for the calibration…');
+connectToHost(vscode, isCalibrateHostMessage, (message) => showCalibration(message.payload));

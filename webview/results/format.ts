@@ -1,31 +1,11 @@
 /** Text shown in the results table and header. Pure. */
 import type { ColumnValue, ResultColumn } from '../../src/protocol/engine';
-import type { ResultRow, ResultsPayload } from '../../src/protocol/webview';
+import type { ResultRow, ResultsPayload } from '../../src/protocol/resultsPanel';
+import { describeDataset, formatCount } from '../shared/format';
 
 /** Scores with three decimals; a non-finite score is shown as is rather than hidden. */
 export function formatScore(score: number): string {
   return Number.isFinite(score) ? score.toFixed(3) : String(score);
-}
-
-export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`;
-}
-
-const DATASET_KINDS: Record<string, string> = {
-  'image-folder': 'image folder',
-  manifest: 'manifest',
-  idx: 'IDX',
-  npy: 'NumPy array',
-  tabular: 'table',
-  text: 'text table',
-};
-
-export function describeDataset(dataset: ResultsPayload['dataset']): string {
-  const kind = DATASET_KINDS[dataset.kind] ?? dataset.kind;
-  const classes = dataset.labelNames.length
-    ? ` · ${formatCount(dataset.labelNames.length, 'class', 'classes')}`
-    : '';
-  return `${kind}${classes}`;
 }
 
 /** The reference set in a few words (its source is shown beside, in full). */

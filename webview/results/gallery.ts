@@ -8,8 +8,8 @@
  */
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
-import type { ResultRow, ResultsPayload } from '../../src/protocol/webview';
-import { element, thumbnailImage } from './dom';
+import type { ResultRow, ResultsPayload } from '../../src/protocol/resultsPanel';
+import { element, thumbnailImage } from '../shared/dom';
 import {
   classColumn,
   galleryItems,

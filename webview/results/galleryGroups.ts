@@ -4,7 +4,7 @@
  * is kept everywhere, globally and within each class.
  */
 import type { ResultColumn } from '../../src/protocol/engine';
-import type { ResultRow } from '../../src/protocol/webview';
+import type { ResultRow } from '../../src/protocol/resultsPanel';
 
 export type GalleryGrouping = 'global' | 'class';
 

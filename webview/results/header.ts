@@ -6,9 +6,11 @@
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import type { ResultsPayload } from '../../src/protocol/webview';
-import { element } from './dom';
-import { describeDataset, describeReference, formatCount, formatMetric } from './format';
+import type { ResultsPayload } from '../../src/protocol/resultsPanel';
+import { element } from '../shared/dom';
+import { describeDataset, formatCount } from '../shared/format';
+import { renderNotices } from '../shared/notices';
+import { describeReference, formatMetric } from './format';
 
 /** Listing more skipped files than this helps nobody; the log has them all. */
 const SKIPPED_SHOWN = 200;
@@ -80,20 +82,6 @@ function fact(
     value.append(path);
   }
   return [element('dt', undefined, name), value];
-}
-
-export function renderNotices(notices: readonly string[]): HTMLElement {
-  const list = element('ul', 'results-notices');
-  list.setAttribute('aria-label', 'Notices');
-  for (const notice of notices) {
-    const item = element('li', 'results-notice');
-    const icon = element('vscode-icon');
-    icon.name = 'info';
-    icon.setAttribute('aria-hidden', 'true');
-    item.append(icon, element('span', undefined, notice));
-    list.append(item);
-  }
-  return list;
 }
 
 function renderSkipped(skipped: ResultsPayload['skipped']): HTMLElement {

@@ -12,8 +12,9 @@ import { format } from 'd3-format';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import type { ScoreDistribution } from '../../src/protocol/engine';
-import { element } from './dom';
-import { formatCount, formatScore } from './format';
+import { element } from '../shared/dom';
+import { formatCount } from '../shared/format';
+import { formatScore } from './format';
 import { sharedBins, type SharedHistogram } from './histogramBins';
 
 const SVG = 'http://www.w3.org/2000/svg';

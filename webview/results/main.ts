@@ -4,27 +4,25 @@
  * galleries when the results carry them, and the ranked rows. Remembers the
  * scroll position and the gallery grouping across reloads.
  */
-import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import type { HostToWebview, ResultRow, ResultsPayload } from '../../src/protocol/webview';
-import { element } from './dom';
+import {
+  isResultsHostMessage,
+  type ResultRow,
+  type ResultsPayload,
+  type ResultsWebviewToHost,
+} from '../../src/protocol/resultsPanel';
+import { element, showWaiting } from '../shared/dom';
+import { connectToHost, getVsCodeApi } from '../shared/vscodeApi';
 import { Galleries } from './gallery';
 import { renderHeader } from './header';
 import { ScoreHistogram } from './histogram';
 import { ResultsTable } from './resultsTable';
 import { restoredState, resultsKey, type PersistedState } from './state';
-import { getVsCodeApi } from './vscodeApi';
 
-const vscode = getVsCodeApi<PersistedState>();
+const vscode = getVsCodeApi<ResultsWebviewToHost, PersistedState>();
 const app = document.getElementById('app')!;
 let table: ResultsTable | undefined;
 let histogram: ScoreHistogram | undefined;
 let state: PersistedState | undefined;
-
-function showWaiting(): void {
-  const waiting = element('div', 'results-waiting');
-  waiting.append(element('vscode-progress-ring'), element('span', undefined, 'Waiting for results…'));
-  app.replaceChildren(waiting);
-}
 
 function saveState(change: Partial<PersistedState>): void {
   if (!state) return;
@@ -33,6 +31,7 @@ function saveState(change: Partial<PersistedState>): void {
 }
 
 const openRow = (row: ResultRow) => vscode.postMessage({ type: 'openSample', index: row.index });
+const explainRow = (row: ResultRow) => vscode.postMessage({ type: 'explainSample', index: row.index });
 
 function showResults(payload: ResultsPayload): void {
   table?.dispose();
@@ -77,17 +76,12 @@ function showResults(payload: ResultsPayload): void {
     focused: state.focused,
     cutoffRank: payload.metrics?.estimatedIssues,
     onOpen: openRow,
+    onExplain: explainRow,
     onViewChange: (scrollTop, focused) => saveState({ scrollTop, focused }),
   });
   body.append(table.element);
   table.mount();
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const message = event.data as Partial<HostToWebview> | null;
-  if (message?.type === 'results' && message.payload && Array.isArray(message.payload.rows))
-    showResults(message.payload);
-});
-
-showWaiting();
-vscode.postMessage({ type: 'ready' });
+showWaiting(app, 'Waiting for results…');
+connectToHost(vscode, isResultsHostMessage, (message) => showResults(message.payload));

@@ -4,8 +4,8 @@
  * cost what 30 do. Rows have a fixed height, which keeps the arithmetic exact.
  */
 import type { ResultColumn } from '../../src/protocol/engine';
-import type { ResultRow } from '../../src/protocol/webview';
-import { element, thumbnailImage } from './dom';
+import type { ResultRow } from '../../src/protocol/resultsPanel';
+import { element, thumbnailImage } from '../shared/dom';
 import { differsFromContrast, formatScore, formatValue } from './format';
 import { navigate, scrollTopToReveal, visibleWindow, type RowWindow } from './virtualWindow';
 
@@ -76,6 +76,17 @@ function textCell(className: string, text: string): HTMLElement {
   return element('div', `cell ${className}`, text);
 }
 
+/** The row's "explain" action: shown on hover and focus, reachable by mouse; the E key does the same. */
+function explainButton(row: ResultRow): HTMLElement {
+  const button = element('button', 'row-explain');
+  button.type = 'button';
+  button.tabIndex = -1;
+  button.title = `Explain the prediction for ${row.id} (E)`;
+  button.setAttribute('aria-label', `Explain the prediction for ${row.id}`);
+  button.append(element('span', 'codicon codicon-flame'));
+  return button;
+}
+
 function thumbnailCell(row: ResultRow): HTMLElement {
   const thumb = element('div', 'cell cell-thumb');
   if (row.thumbnail) thumb.append(thumbnailImage(row.thumbnail));
@@ -90,6 +101,8 @@ export interface ResultsTableOptions {
   /** Rank of the last sample the task estimates to be an issue (metrics.estimatedIssues): a line is drawn under it. */
   cutoffRank?: number;
   onOpen(row: ResultRow): void;
+  /** Explain the prediction for an image row (the row's button, or the E key). */
+  onExplain?(row: ResultRow): void;
   onViewChange(scrollTop: number, focused: number): void;
 }
 
@@ -117,6 +130,8 @@ export class ResultsTable {
     this.element.setAttribute('aria-label', 'Ranked samples');
     this.element.setAttribute('aria-rowcount', String(rows.length + 1));
     this.element.style.setProperty('--columns', this.grid.map((column) => column.width).join(' '));
+    // Room at the rows' end for the explain button, in the header too so the columns stay aligned.
+    if (rows.some((row) => this.isExplainable(row))) this.element.classList.add('has-explain');
 
     const head = element('div', 'results-head-row');
     head.setAttribute('role', 'row');
@@ -231,6 +246,8 @@ export class ResultsTable {
     }
     for (const column of this.grid) row.append(column.render(data));
     for (const child of Array.from(row.children)) child.setAttribute('role', 'gridcell');
+    // Not a `.cell`: the button floats over the row's end and is no column of the grid.
+    if (this.isExplainable(data)) row.append(explainButton(data));
     return row;
   }
 
@@ -244,7 +261,18 @@ export class ResultsTable {
     const position = this.positionOf(event.target);
     if (position === undefined) return;
     this.focus(position);
-    this.open(position);
+    if ((event.target as HTMLElement).closest?.('.row-explain')) this.explain(position);
+    else this.open(position);
+  }
+
+  /** Rows whose sample is an image file the panel shows (a thumbnail), when the table offers explanations. */
+  private isExplainable(row: ResultRow): boolean {
+    return this.options.onExplain !== undefined && row.openable && row.thumbnail !== undefined;
+  }
+
+  private explain(position: number): void {
+    const row = this.options.rows[position];
+    if (row && this.isExplainable(row)) this.options.onExplain?.(row);
   }
 
   private onKeyDown(event: KeyboardEvent): void {
@@ -253,6 +281,11 @@ export class ResultsTable {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       this.open(position);
+      return;
+    }
+    if (event.key === 'e' || event.key === 'E') {
+      event.preventDefault();
+      this.explain(position);
       return;
     }
     const rowsPerPage = Math.floor(this.viewport.clientHeight / ROW_HEIGHT);

@@ -1,5 +1,5 @@
 /** What the webview keeps across reloads (VS Code drops hidden webviews' documents). */
-import type { ResultsPayload } from '../../src/protocol/webview';
+import type { ResultsPayload } from '../../src/protocol/resultsPanel';
 import type { GalleryGrouping } from './galleryGroups';
 
 export interface PersistedState {

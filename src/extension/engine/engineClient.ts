@@ -19,6 +19,8 @@ import {
   ENGINE_ERRORS,
   type CalibrateParams,
   type CalibrationResult,
+  type ExplainParams,
+  type ExplainResult,
   type InputErrorData,
   type LogParams,
   type ProgressParams,
@@ -29,6 +31,7 @@ import { EngineStoppedError } from './engineFailure';
 import {
   calibrateRequest,
   cancelRequest,
+  explainRequest,
   logNotification,
   progressNotification,
   scanRequest,
@@ -51,6 +54,16 @@ export interface CancellationSignal {
 }
 
 export type ProgressListener = (progress: ProgressParams) => void;
+
+/**
+ * An engine job method (protocol/engineRpc.ts): its request carries a job id
+ * beside the params, so progress and cancellation can name the job.
+ */
+export type JobRequestType<Params, Result> = RequestType<
+  { jobId: string; params: Params },
+  Result,
+  InputErrorData | undefined
+>;
 
 export interface EngineClientOptions {
   /** Absolute path of dist/engine.js. */
@@ -122,8 +135,24 @@ export class EngineClient {
     return this.runJob(calibrateRequest, params, token, onProgress);
   }
 
-  private runJob<P, R>(
-    type: RequestType<{ jobId: string; params: P }, R, InputErrorData | undefined>,
+  /** Explains one prediction (`margin explain`), with the same progress and cancellation as a scan. */
+  explain(
+    params: ExplainParams,
+    token?: CancellationSignal,
+    onProgress?: ProgressListener,
+  ): Promise<ExplainResult> {
+    return this.runJob(explainRequest, params, token, onProgress);
+  }
+
+  /**
+   * Runs any engine job: starts the engine if needed, gives the job an id,
+   * routes the engine's progress for that id to `onProgress`, asks the engine
+   * to cancel when `token` fires (the promise then rejects with the engine's
+   * `cancelled` error), and settles once: with the result, the engine's
+   * error, or EngineStoppedError if the process dies first.
+   */
+  runJob<P, R>(
+    type: JobRequestType<P, R>,
     params: P,
     token?: CancellationSignal,
     onProgress?: ProgressListener,

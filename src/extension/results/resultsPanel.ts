@@ -6,75 +6,62 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ScanResult, TaskName } from '../../protocol/engine';
-import type { HostToWebview, ResultsPayload, WebviewToHost } from '../../protocol/webview';
-import { Disposable } from '../dispose';
-import { PanelHost } from './panelHost';
-import { buildResultsHtml, createNonce } from './resultsHtml';
+import {
+  isResultsWebviewMessage,
+  type ResultsHostToWebview,
+  type ResultsPayload,
+  type ResultsWebviewToHost,
+} from '../../protocol/resultsPanel';
+import { PanelHost } from '../webviewHost/panelHost';
+import { PanelRegistry } from '../webviewHost/panelRegistry';
+import type { MessageHandlers, PanelMessage } from '../webviewHost/webviewChannel';
 import { buildResultsPayload, thumbnailRoots } from './resultsPayload';
 
 export const RESULTS_VIEW_TYPE = 'margin.results';
+/** MARGIN: Explain Prediction (commands/explainCommand.ts), by id: results and saliency panels do not import each other. */
+const EXPLAIN_COMMAND = 'margin.explainPrediction';
 
-/** One panel per task; the manager creates, reuses and forgets them. */
-export class ResultsPanels extends Disposable {
-  private readonly panels = new Map<TaskName, ResultsPanel>();
-  private latest: ResultsPayload | undefined;
-
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
-  ) {
-    super();
-  }
-
-  /** Shows `result` in its task's panel (created or revealed) and returns what the webview gets. */
-  show(result: ScanResult): ResultsPayload {
-    let panel = this.panels.get(result.task);
-    if (!panel) {
-      panel = new ResultsPanel(this.extensionUri, result.title, this.log);
-      this.panels.set(result.task, panel);
-      const created = panel;
-      created.onDidDispose(() => {
-        if (this.panels.get(result.task) === created) this.panels.delete(result.task);
-      });
-      this._register(created);
-    }
-    this.latest = panel.setResults(result);
-    return this.latest;
+/** One panel per task: `show(result)` shows it in its task's panel, created or revealed. */
+export class ResultsPanels extends PanelRegistry<TaskName, ScanResult, ResultsPayload> {
+  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel) {
+    super({
+      keyOf: (result) => result.task,
+      create: (result) => new ResultsPanel(extensionUri, result.title, log),
+    });
   }
 
   /** The last payload shown, in any panel (the test API reads it). */
   lastResults(): ResultsPayload | undefined {
-    return this.latest;
-  }
-
-  override dispose(): void {
-    this.panels.clear();
-    super.dispose();
+    return this.lastShown();
   }
 }
 
-class ResultsPanel extends PanelHost<HostToWebview> {
+class ResultsPanel extends PanelHost<ResultsHostToWebview, ResultsWebviewToHost> {
   private payload: ResultsPayload | undefined;
   private samplePaths = new Map<number, string>();
+  /** The model the scan used: the one an explanation of a row should use too. */
+  private model: string | undefined;
   /** Thumbnail folders the current document was allowed; undefined before the first results. */
   private roots: string[] | undefined;
 
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly title: string,
-    log: vscode.LogOutputChannel,
-  ) {
+  protected readonly handlers: MessageHandlers<PanelMessage<ResultsWebviewToHost>> = {
+    openSample: ({ index }) => void this.openSample(index),
+    explainSample: ({ index }) => void this.explainSample(index),
+  };
+
+  constructor(extensionUri: vscode.Uri, title: string, log: vscode.LogOutputChannel) {
     super({
       viewType: RESULTS_VIEW_TYPE,
       title: `MARGIN: ${title}`,
-      localResourceRoots: resourceRoots(extensionUri, []),
-      iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'margin.svg'),
+      extensionUri,
+      bundle: 'results',
+      isMessage: isResultsWebviewMessage,
       log,
       name: 'results panel',
     });
   }
 
-  setResults(result: ScanResult): ResultsPayload {
+  show(result: ScanResult): ResultsPayload {
     const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
     const roots = thumbnailRoots(result, folders);
     const webview = this.panel.webview;
@@ -82,6 +69,7 @@ class ResultsPanel extends PanelHost<HostToWebview> {
       webview.asWebviewUri(vscode.Uri.file(path)).toString(),
     );
     this.payload = payload;
+    this.model = result.params.model;
     this.samplePaths = new Map();
     for (const sample of result.samples)
       if (sample.path !== undefined) this.samplePaths.set(sample.index, sample.path);
@@ -90,38 +78,22 @@ class ResultsPanel extends PanelHost<HostToWebview> {
     if (!this.roots || !sameFolders(roots, this.roots)) {
       // New thumbnail folders: new options, and a fresh document that will say `ready`.
       this.roots = roots;
-      webview.options = { enableScripts: true, localResourceRoots: resourceRoots(this.extensionUri, roots) };
-      this.render();
+      this.render(roots.map((root) => vscode.Uri.file(root)));
     }
     this.postLatest({ type: 'results', payload });
-    this.panel.reveal(undefined, false);
+    this.reveal();
     return payload;
   }
 
-  private render(): void {
-    const webview = this.panel.webview;
-    const asset = (...segments: string[]) =>
-      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...segments)).toString();
-    this.setDocument(
-      buildResultsHtml({
-        cspSource: webview.cspSource,
-        nonce: createNonce(),
-        scriptUri: asset('dist', 'webview', 'results.js'),
-        styleUri: asset('media', 'results.css'),
-        codiconsUri: asset('node_modules', '@vscode', 'codicons', 'dist', 'codicon.css'),
-        title: `MARGIN: ${this.title}`,
-      }),
-    );
-  }
-
-  protected onMessage(raw: unknown): void {
-    const message = raw as Partial<WebviewToHost> | null;
-    if (message?.type === 'openSample') {
-      const index = (message as { index?: unknown }).index;
-      if (typeof index === 'number' && Number.isInteger(index)) void this.openSample(index);
-      return;
+  /** A row's image in the saliency panel, with the scan's model (else the one the command finds). */
+  private async explainSample(index: number): Promise<void> {
+    const path = this.samplePaths.get(index);
+    if (path === undefined) return;
+    try {
+      await vscode.commands.executeCommand(EXPLAIN_COMMAND, { image: path, model: this.model });
+    } catch (error) {
+      this.log.error(`could not explain ${path}: ${(error as Error).message}`);
     }
-    this.ignore(raw);
   }
 
   private async openSample(index: number): Promise<void> {
@@ -145,16 +117,6 @@ class ResultsPanel extends PanelHost<HostToWebview> {
       void vscode.window.showErrorMessage(`MARGIN: could not open ${path}: ${(error as Error).message}`);
     }
   }
-}
-
-/** What a results document may load: the bundles, media, codicons and the thumbnail folders. */
-function resourceRoots(extensionUri: vscode.Uri, datasetRoots: readonly string[]): vscode.Uri[] {
-  return [
-    vscode.Uri.joinPath(extensionUri, 'dist'),
-    vscode.Uri.joinPath(extensionUri, 'media'),
-    vscode.Uri.joinPath(extensionUri, 'node_modules', '@vscode', 'codicons', 'dist'),
-    ...datasetRoots.map((root) => vscode.Uri.file(root)),
-  ];
 }
 
 function sameFolders(a: readonly string[], b: readonly string[]): boolean {

@@ -49,6 +49,15 @@
  * call on samples × numClasses rows; every Hessian product is then
  * arithmetic. Otherwise each of the (powerIterations + iterations) products is
  * one forward call and one VJP. Progress counts Hessian products.
+ *
+ * Early stopping (`convergence`, ours; off in `casoWith()`'s defaults, which
+ * follow main.py's fixed counts): the power iteration stops once σ̂ moves λ₂ =
+ * (σ̂ + μ)/2 by less than `convergence` relative, and the proximal iterations
+ * once max|Δₖ − Δₖ₋₁| ≤ `convergence` · max|Δₖ|. The registered method
+ * (`caso`) uses 1e-3: σ̂ is then the only figure cut short when H is small next
+ * to μ (on a random-weight ResNet-18 σ̂ ≈ 0.002 against μ = 4, so 2 power
+ * products instead of 10, a map in 11 products instead of 19), and Δ* moves by
+ * about the same 1e-3 relative.
  */
 import { throwIfAborted } from '../../core/errors';
 import type { GradientModel } from '../autodiff/types';
@@ -77,6 +86,8 @@ export interface CasoParameters {
   jacobian?: JacobianMode;
   /** Map −Δ* (signed, positive = evidence for the target) instead of |Δ*| (default false). */
   signed?: boolean;
+  /** Relative tolerance for stopping the power and proximal iterations early (default 0: never). */
+  convergence?: number;
 }
 
 export const CASO_DEFAULTS = {
@@ -86,7 +97,11 @@ export const CASO_DEFAULTS = {
   maxStep: 0.05,
   powerIterations: 10,
   smoothing: { samples: 16, noise: 0.15 },
+  convergence: 0,
 } as const;
+
+/** The registered method's early-stopping tolerance (see above). */
+export const CASO_CONVERGENCE = 1e-3;
 
 export interface CasoSolution {
   /** The maximiser Δ* (sampleSize values; the map is |Δ*|, or −Δ* when signed). */
@@ -97,6 +112,8 @@ export interface CasoSolution {
   largestEigenvalue: number;
   /** The step size used. */
   step: number;
+  /** Hessian–vector products taken (power iteration and proximal steps). */
+  products: number;
 }
 
 export async function casoSolution(
@@ -117,13 +134,18 @@ export async function casoSolution(
   if (!(lambda1 >= 0)) throw new RangeError(`CASO: λ₁ must be ≥ 0, got ${lambda1}`);
   if (!(margin > 0)) throw new RangeError(`CASO: the λ₂ margin must be > 0, got ${margin}`);
   if (!(maxStep > 0)) throw new RangeError(`CASO: the step must be > 0, got ${maxStep}`);
+  const convergence = parameters.convergence ?? CASO_DEFAULTS.convergence;
+  if (!(convergence >= 0)) throw new RangeError(`CASO: the convergence tolerance must be ≥ 0, got ${convergence}`);
 
   const random = seededRandom(seed);
   const size = model.sampleSize;
   const { points, n } = smoothedCopies(input.x, parameters.smoothing ?? CASO_DEFAULTS.smoothing, random);
   const total = powerIterations + iterations;
   let done = 0;
-  const tick = () => context.progress?.(++done, total);
+  const tick = () => {
+    done++;
+    context.progress?.(done, total);
+  };
   context.progress?.(0, total);
 
   throwIfAborted(context.signal);
@@ -135,7 +157,12 @@ export async function casoSolution(
     random,
     tick,
     context.signal,
+    convergence > 0
+      ? (previous, current) => Math.abs(current - previous) <= convergence * (current + margin)
+      : undefined,
   );
+  const products = done;
+  done = powerIterations; // the products the power iteration did not need
   const lambda2 = parameters.lambda2 ?? (sigma + margin) / 2;
   if (!(lambda2 > sigma / 2)) {
     throw new RangeError(
@@ -149,23 +176,32 @@ export async function casoSolution(
   let current = new Float64Array(size);
   let previous = new Float64Array(size);
   const lookahead = new Float64Array(size);
+  let steps = 0;
   for (let k = 1; k <= iterations; k++) {
     throwIfAborted(context.signal);
     const momentum = (k - 2) / (k + 1);
     for (let i = 0; i < size; i++) lookahead[i] = current[i] + momentum * (current[i] - previous[i]);
     const hv = await curvature.hessianVector(lookahead);
+    steps++;
     const next = previous; // reuse the buffer of the iterate two steps back
     const threshold = step * lambda1;
+    let change = 0;
+    let largest = 0;
     for (let i = 0; i < size; i++) {
       const smoothGradient = 2 * lambda2 * lookahead[i] - g[i] - hv[i];
       next[i] = softThreshold(lookahead[i] - step * smoothGradient, threshold);
+      change = Math.max(change, Math.abs(next[i] - current[i]));
+      largest = Math.max(largest, Math.abs(next[i]));
     }
     previous = current;
     current = next;
     tick();
     await yieldToEventLoop();
+    if (convergence > 0 && k > 1 && change <= convergence * largest) break;
   }
-  return { delta: current, lambda2, largestEigenvalue: sigma, step };
+  if (done < total) context.progress?.(total, total);
+  // The first step is at Δ = 0, where HΔ = 0 costs no model call in either mode.
+  return { delta: current, lambda2, largestEigenvalue: sigma, step, products: products + steps - 1 };
 }
 
 /** CASO with the given parameters as a GradientMethod (options.seed seeds the power iteration and the smoothing noise). */
@@ -176,7 +212,8 @@ export function casoWith(parameters: CasoParameters = {}): GradientMethod {
   };
 }
 
-export const caso: GradientMethod = casoWith();
+/** The registered CASO: main.py's settings, stopping early at CASO_CONVERGENCE. */
+export const caso: GradientMethod = casoWith({ convergence: CASO_CONVERGENCE });
 
 /** The proximal operator of τ‖·‖₁ on one coordinate. */
 export function softThreshold(value: number, threshold: number): number {

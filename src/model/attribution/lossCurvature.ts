@@ -137,13 +137,15 @@ async function centralDifferenceCurvature(
   let xMax = 1;
   for (let i = 0; i < xs.length; i++) xMax = Math.max(xMax, Math.abs(xs[i]));
 
+  // Reused by every product: 2n shifted inputs (19 MB for 16 copies of a 224×224 image).
+  const shifted = new Float32Array(2 * n * size);
+  const u = new Float32Array(n * classes);
   const hessianVector = async (v: Float64Array): Promise<Float64Array> => {
     let vMax = 0;
     for (let i = 0; i < size; i++) vMax = Math.max(vMax, Math.abs(v[i]));
     if (vMax === 0) return new Float64Array(size);
     const epsilon = (JVP_RELATIVE_STEP * xMax) / vMax;
     // Rows 2s and 2s+1: x_s + εv and x_s − εv.
-    const shifted = new Float32Array(2 * n * size);
     for (let s = 0; s < n; s++) {
       for (let i = 0; i < size; i++) {
         shifted[2 * s * size + i] = xs[s * size + i] + epsilon * v[i];
@@ -151,7 +153,6 @@ async function centralDifferenceCurvature(
       }
     }
     const f = await model.predict(shifted, 2 * n);
-    const u = new Float32Array(n * classes);
     probabilities.forEach((p, s) => {
       const jv = new Float64Array(classes);
       for (let j = 0; j < classes; j++)
@@ -182,6 +183,8 @@ export async function largestEigenvalue(
   random: RandomSource,
   onIteration: () => void = () => {},
   signal?: AbortSignal,
+  /** Stops early when true of the last two estimates. */
+  converged?: (previous: number, current: number) => boolean,
 ): Promise<number> {
   let v: Float64Array = new Float64Array(size);
   for (let i = 0; i < size; i++) v[i] = random.uniform() - 0.5;
@@ -190,9 +193,11 @@ export async function largestEigenvalue(
   for (let k = 0; k < iterations; k++) {
     throwIfAborted(signal);
     const hv = await hessianVector(v);
+    const previous = value;
     value = dot(v, hv);
     onIteration();
     if (!normalise(hv)) return 0; // Hv = 0: v lies in the null space; H may be 0.
+    if (k > 0 && converged?.(previous, value)) break;
     v = hv;
   }
   return value;

@@ -10,6 +10,7 @@ import { dance } from './dance';
 import { deepLift } from './deepLift';
 import { gradient } from './gradient';
 import { integratedGradients } from './integratedGradients';
+import { marginSaliency } from './marginSaliency';
 import { occlusion } from './occlusion';
 import { smoothGrad } from './smoothGrad';
 import type { BlackBoxMethod, GradientMethod } from './types';
@@ -18,7 +19,7 @@ export { gradientModelOf, openGradientModel } from '../autodiff';
 export { openForwardModel } from '../forwardModel';
 
 export type AttributionMethodName =
-  'gradient' | 'ig' | 'smoothgrad' | 'deeplift' | 'caso' | 'dance' | 'occlusion';
+  'gradient' | 'ig' | 'smoothgrad' | 'deeplift' | 'caso' | 'dance' | 'occlusion' | 'margin';
 
 export type AttributionMethod =
   | { kind: 'gradient'; run: GradientMethod; title: string }
@@ -32,6 +33,7 @@ export const ATTRIBUTION_METHODS: Readonly<Record<AttributionMethodName, Attribu
   caso: { kind: 'gradient', run: caso, title: 'CASO' },
   dance: { kind: 'gradient', run: dance, title: 'DANCE (decoy-enhanced saliency)' },
   occlusion: { kind: 'black-box', run: occlusion, title: 'occlusion' },
+  margin: { kind: 'black-box', run: marginSaliency, title: 'MARGIN (superpixel graph saliency)' },
 };
 
 export function attributionMethod(name: string): AttributionMethod | undefined {

@@ -10,9 +10,12 @@
  *   i.e. 4 for 28×28 and 32 for 224×224 (a 1×D input gets a 1×round(D/7) patch).
  * - `stride`: step between patch positions; default max(1, floor(patch / 2)).
  *   The last row and column of positions is always included, so every pixel is covered.
- * - `baseline`: `zeros` (default; 0 in model-input space) or `mean` (the
- *   input's per-channel mean); `blur` is refused (occlusion would then measure
- *   edges, not evidence).
+ * - `baseline`: `zeros` (default; 0 in model-input space), `mean` (the
+ *   input's per-channel mean), or a reference input (a Float32Array the
+ *   engine resolved in pixel space: black, blur, mean; baselines.ts), whose
+ *   values at the patch's positions fill it. The names `blur` and `black` are
+ *   refused here: they need the image's layout and preprocessing, which the
+ *   engine knows.
  * - `layout`: `NCHW` or `NHWC`, when the sidecar knows it; otherwise it is read
  *   off the per-sample shape (see `spatialLayout`).
  *
@@ -21,7 +24,7 @@
  */
 import { ParameterError, throwIfAborted } from '../../core/errors';
 import type { ForwardModel } from '../autodiff/types';
-import type { ExplainInput, MethodContext, MethodOptions } from './types';
+import type { Baseline, ExplainInput, MethodContext, MethodOptions } from './types';
 
 export interface OcclusionOptions extends MethodOptions {
   patch?: number;
@@ -134,7 +137,10 @@ export async function occlusion(
       copy.set(x);
       for (let c = 0; c < layout.channels; c++) {
         for (let y = y0; y < y0 + patchH; y++)
-          for (let xx = x0; xx < x0 + patchW; xx++) copy[pixelOffset(layout, c, y, xx)] = fill[c];
+          for (let xx = x0; xx < x0 + patchW; xx++) {
+            const offset = pixelOffset(layout, c, y, xx);
+            copy[offset] = fill[offset];
+          }
       }
     });
     const logits = await model.predict(batch.subarray(0, run.length * x.length), run.length);
@@ -163,9 +169,14 @@ export async function occlusion(
   return map;
 }
 
-/** The value a patch is filled with, per channel. */
-function baselineFill(x: Float32Array, layout: SpatialLayout, baseline: string): Float64Array {
-  const fill = new Float64Array(layout.channels);
+/** The values a patch is filled with, at every position of the input. */
+function baselineFill(x: Float32Array, layout: SpatialLayout, baseline: Baseline): Float32Array {
+  if (baseline instanceof Float32Array) {
+    if (baseline.length !== x.length)
+      throw new RangeError(`occlusion: the reference input has ${baseline.length} values, the input ${x.length}`);
+    return baseline;
+  }
+  const fill = new Float32Array(x.length);
   if (baseline === 'zeros') return fill;
   if (baseline === 'mean') {
     const plane = layout.height * layout.width;
@@ -173,7 +184,8 @@ function baselineFill(x: Float32Array, layout: SpatialLayout, baseline: string):
       let sum = 0;
       for (let y = 0; y < layout.height; y++)
         for (let xx = 0; xx < layout.width; xx++) sum += x[pixelOffset(layout, c, y, xx)];
-      fill[c] = sum / plane;
+      for (let y = 0; y < layout.height; y++)
+        for (let xx = 0; xx < layout.width; xx++) fill[pixelOffset(layout, c, y, xx)] = sum / plane;
     }
     return fill;
   }

@@ -5,14 +5,38 @@
  */
 import type { ForwardModel, GradientModel } from '../autodiff/types';
 
-/** DeepLIFT / IG reference input: all zeros, a Gaussian blur of the input, or the input's per-channel mean. */
-export type Baseline = 'zeros' | 'blur' | 'mean';
+/**
+ * A reference input by name (baselines.ts): `zeros` (0 in model-input space),
+ * `black` (pixel 0 through the sidecar's normalisation), `blur` (a Gaussian
+ * blur of the input) or `mean` (the input's per-channel mean).
+ */
+export type BaselineName = 'zeros' | 'black' | 'blur' | 'mean';
+
+/**
+ * DeepLIFT / IG / occlusion / deletion reference: a name, or the reference
+ * input itself (sampleSize floats in model-input space), as the engine passes
+ * it once it has resolved a name in the image's pixel space.
+ */
+export type Baseline = BaselineName | Float32Array;
 
 export interface ExplainInput {
   /** One model input, sampleSize floats (the model's input tensor, not raw pixels). */
   x: Float32Array;
   /** Class index to explain, 0 ≤ target < numClasses. */
   target: number;
+  /**
+   * The input as decoded pixels, when it was an image file: what `margin`
+   * draws its superpixels on (marginSaliencyImage.ts says why). Other methods ignore it.
+   */
+  pixels?: PixelImage;
+}
+
+/** An image as H×W×C values in 0..1 (row-major, channels interleaved), the model input's height and width. */
+export interface PixelImage {
+  width: number;
+  height: number;
+  channels: number;
+  data: Float32Array;
 }
 
 export interface MethodOptions {

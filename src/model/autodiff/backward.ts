@@ -63,6 +63,7 @@ export function buildBackwardModel(
       `uses ONNX opset ${opset}; gradients need opset ${MIN_MODEL_OPSET} or later (re-export the model)`,
     );
   }
+  const backwardOpset = Math.max(opset, MIN_BACKWARD_OPSET);
   const inputName = facts.inputName;
   const wrt = spec.wrt ?? inputName;
   const factsOf = (name: string): TensorFacts => {
@@ -110,6 +111,7 @@ export function buildBackwardModel(
   const contextFor = (rule: NonlinearityRule): RuleContext => ({
     e,
     rule,
+    opset: backwardOpset,
     dims: (name) => factsOrAlias(name).dims,
     elemType: (name) => factsOrAlias(name).elemType,
     value: (name) => factsOrAlias(name).value,
@@ -187,7 +189,7 @@ export function buildBackwardModel(
     irVersion: Math.max(toNumber((proto.irVersion as number) ?? 7), 8),
     producerName: 'margin-lens autodiff',
     opsetImport: [
-      { domain: '', version: Math.max(opset, MIN_BACKWARD_OPSET) },
+      { domain: '', version: backwardOpset },
       ...proto.opsetImport.filter((o) => o.domain && o.domain !== 'ai.onnx'),
     ],
     graph: {

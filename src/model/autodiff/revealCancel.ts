@@ -46,6 +46,7 @@ const SIGN_PRESERVING = new Set([
   'Pad',
   'Slice',
   'Expand',
+  'Gather',
 ]);
 
 /** Ops with constant weights at the given input, and inputs whose value is dropped (bias: Δ of a constant is 0). */
@@ -105,7 +106,7 @@ export function revealCancelSweep(sweep: Sweep): string | undefined {
       backward.push(weightedLayer(state, node));
     } else if (op === 'Sub' || SIGN_PRESERVING.has(op) || (op === 'Split' && variable[0])) {
       backward.push(signPreserving(state, node, variable));
-    } else if (ELEMENTWISE_ACTIVATIONS.has(op)) {
+    } else if (ELEMENTWISE_ACTIVATIONS.has(op) && variable.every((v, k) => k === 0 || !v)) {
       backward.push(activation(state, node));
     } else if (op === 'MaxPool') {
       backward.push(maxPool(state, node));

@@ -11,6 +11,8 @@ import { BATCH } from './forwardFacts';
 export interface RuleContext {
   readonly e: GraphEmitter;
   readonly rule: NonlinearityRule;
+  /** The backward model's default-domain opset (ReduceMax/ReduceMean take their axes as an input from 18 on). */
+  readonly opset: number;
   /** Dimensions of a forward tensor, BATCH where they follow the batch. */
   dims(tensor: string): number[];
   /** ONNX element type of a forward tensor. */
@@ -60,6 +62,18 @@ export function unbroadcast(c: RuleContext, g: string, gDims: number[], input: s
   if (axes.length === 0) return g;
   const summed = c.e.op('ReduceSum', [g, c.e.int64s(axes)], { keepdims: 1 });
   return c.e.op('Reshape', [summed, c.shapeOf(input)]);
+}
+
+/** ReduceSum over `axes`, keeping them (ReduceSum takes its axes as an input at every opset the builder emits). */
+export function sumOver(c: RuleContext, x: string, axes: number[]): string {
+  return c.e.op('ReduceSum', [x, c.e.int64s(axes)], { keepdims: 1 });
+}
+
+/** ReduceMax over `axes`, keeping them, in the form the backward model's opset wants. */
+export function maxOver(c: RuleContext, x: string, axes: number[]): string {
+  return c.opset >= 18
+    ? c.e.op('ReduceMax', [x, c.e.int64s(axes)], { keepdims: 1 })
+    : c.e.op('ReduceMax', [x], { axes, keepdims: 1 });
 }
 
 export function hasBatch(dims: number[]): boolean {

@@ -4,8 +4,8 @@
  * for adversarial inputs, the reference set) picked in VS Code's quick pick, the
  * results webview lists the rows the CLI ranks first for the same files, and a
  * click on a row opens that sample in the editor. The task's own views (the
- * score histogram, the prototype galleries) are on screen. A pending command
- * shows its "not available yet" notice. Screenshots of every panel, in the
+ * score histogram, the prototype galleries) are on screen. A row's explain
+ * button opens the saliency panel for that sample. Screenshots of every panel, in the
  * dark and the light theme, are artifacts.
  */
 import assert from 'node:assert/strict';
@@ -15,39 +15,14 @@ import type { Page } from 'playwright-core';
 import type { ScanResult } from '../../../src/protocol/engine';
 import { formatValue } from '../../../webview/results/format';
 import { cliScanWith, exampleScans } from '../cliReference';
-import { partTimeLimitMs, runPart, type Tally } from './part';
+import { partTimeLimitMs, runPart } from './part';
 import { repoRoot } from './paths';
-import { openSession, waitForWorkbench, type Session } from './session';
+import { readMapCanvases, saliencyFrame } from './saliencyFrame';
+import { waitForWorkbench } from './session';
+import { check, inSession, runFromPalette, switchToLightTheme } from './workbenchSteps';
 
 const PART_TIME_LIMIT_MS = partTimeLimitMs(12 * 60_000);
 const ROWS_COMPARED = 8;
-
-/**
- * Runs a command from the palette. Commands appear only once the extension host
- * has activated (seconds after the workbench shows), so the palette is retried.
- */
-async function runFromPalette(page: Page, title: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  for (;;) {
-    // Keys typed while an editor's webview (the image preview, our panel) has focus
-    // stay in its iframe: hand focus back to the workbench first.
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3_000 });
-      await page.keyboard.press('Enter');
-      return;
-    } catch {
-      await page.keyboard.press('Escape');
-      if (Date.now() > deadline) throw new Error(`the command palette never offered "${title}"`);
-      await page.waitForTimeout(1_000);
-    }
-  }
-}
 
 /**
  * Answers a quick pick titled `title` by typing `choice` and taking the first
@@ -97,18 +72,6 @@ async function previewedImageWidth(page: Page, fileName: string, timeoutMs = 30_
     if (Date.now() > deadline) throw new Error(`no image preview of ${fileName} appeared`);
     await page.waitForTimeout(250);
   }
-}
-
-/** Each check prints a line and counts; the first failure ends the part (later checks depend on it). */
-async function check(tally: Tally, name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    console.log(`  ✗ ${name}`);
-    throw error;
-  }
-  tally.passed += 1;
-  console.log(`  ✓ ${name}`);
 }
 
 /** A scan command as the user runs it from the palette, and the CLI run that must agree with it. */
@@ -194,24 +157,26 @@ const slug = (tab: string) =>
     .replace(/[^a-z]+/g, '-');
 
 runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
-  const session: Session = await openSession({ name: 'ui' });
-  const { page, work } = session;
-  const results = page.frameLocator('iframe.webview').frameLocator('#active-frame');
-  const rows = results.locator('.result-row');
-  const scans = uiScans(work.workspace);
-
-  /** Runs a command through the palette and its quick picks, and waits for its panel's rows. */
-  const openPanel = async (scan: UiScan) => {
-    // One webview at a time, so the panel's frame is the only one to look in.
-    await runFromPalette(page, 'View: Close All Editors');
-    await runFromPalette(page, scan.palette);
-    for (const [title, choice] of scan.picks) await answerQuickPick(page, title, choice);
-    await page.locator('.tab', { hasText: scan.tab }).first().waitFor({ state: 'visible', timeout: 300_000 });
-    await rows.first().waitFor({ state: 'visible', timeout: 300_000 });
-  };
-
   console.log('workbench UI test');
-  try {
+  await inSession({ name: 'ui' }, async (session) => {
+    const { page, work } = session;
+    const results = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    const rows = results.locator('.result-row');
+    const scans = uiScans(work.workspace);
+
+    /** Runs a command through the palette and its quick picks, and waits for its panel's rows. */
+    const openPanel = async (scan: UiScan) => {
+      // One webview at a time, so the panel's frame is the only one to look in.
+      await runFromPalette(page, 'View: Close All Editors');
+      await runFromPalette(page, scan.palette);
+      for (const [title, choice] of scan.picks) await answerQuickPick(page, title, choice);
+      await page
+        .locator('.tab', { hasText: scan.tab })
+        .first()
+        .waitFor({ state: 'visible', timeout: 300_000 });
+      await rows.first().waitFor({ state: 'visible', timeout: 300_000 });
+    };
+
     await check(tally, 'the workbench loads with the extension', async () => {
       await waitForWorkbench(page);
     });
@@ -268,10 +233,7 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
       tally,
       'in the light theme, every panel shows again (from the cache), for the screenshots',
       async () => {
-        await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
-        await page
-          .locator('.monaco-workbench.vs:not(.vs-dark)')
-          .waitFor({ state: 'attached', timeout: 30_000 });
+        await switchToLightTheme(page);
         for (const scan of scans) {
           await openPanel(scan);
           for (const selector of scan.views)
@@ -281,17 +243,22 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
       },
     );
 
-    await check(tally, '"MARGIN: Explain Prediction" says it is not available yet', async () => {
-      await runFromPalette(page, 'MARGIN: Explain Prediction');
-      const notice = page.locator('.notifications-toasts .notification-list-item-message', {
-        hasText: 'not available yet',
-      });
-      await notice.first().waitFor({ state: 'visible', timeout: 30_000 });
-    });
-  } catch (error) {
-    await session.screenshot('failure').catch(() => undefined);
-    throw error;
-  } finally {
-    await session.close();
-  }
+    await check(
+      tally,
+      "a results row's explain button opens the saliency panel for that sample",
+      async () => {
+        await openPanel(scans[0]);
+        const row = rows.first();
+        const id = (await row.locator('.cell-id').innerText()).trim();
+        await row.hover();
+        await row.locator('.row-explain').click();
+        const saliency = await saliencyFrame(page, '.map-card[data-status="done"] .map-canvas');
+        const facts = await saliency.locator('.results-facts').innerText();
+        assert.ok(facts.includes(basename(id)), `the panel explains another file: ${facts}`);
+        const [reading] = await readMapCanvases(saliency);
+        assert.ok(reading && reading.distinct >= 16, 'the map canvas is uniform');
+        console.log(`    screenshot: ${await session.screenshot('row-explained-light')}`);
+      },
+    );
+  });
 });

@@ -6,7 +6,8 @@
  * with λ₁ > 0 the maximiser is checked by its optimality (KKT) conditions.
  */
 import assert from 'node:assert/strict';
-import { casoSolution, casoWith, softThreshold } from '../../../src/model/attribution/caso';
+import { CancelledError } from '../../../src/core/errors';
+import { caso, casoSolution, casoWith, softThreshold } from '../../../src/model/attribution/caso';
 import { crossEntropyCurvature, largestEigenvalue } from '../../../src/model/attribution/lossCurvature';
 import { seededRandom } from '../../../src/model/attribution/random';
 import { affine, float32, linearModel, maxAbsDifference, reluNet, softmaxOf } from './analyticModels';
@@ -251,6 +252,95 @@ describe('attribution/caso', () => {
     // g, then one VJP per product: 10 for σ̂ and 9 for the steps (the first is at Δ = 0, where HΔ = 0).
     assert.equal(model.calls.vjp.length, 1 + 10 + 9);
     assert.deepEqual(model.calls.predict, [1, ...new Array(19).fill(2)]); // p, then x ± εv per product
+  });
+
+  it('with a convergence tolerance stops early and still reaches the closed-form maximiser', async () => {
+    const { H, g } = lossTerms(W, B, X, TARGET);
+    // σ, H's largest eigenvalue, by 2000 plain power steps on the 4 × 4 matrix.
+    let v = [1, 1, 1, 1];
+    for (let k = 0; k < 2000; k++) {
+      const hv = times(H, v);
+      const norm = Math.hypot(...hv);
+      v = hv.map((e) => e / norm);
+    }
+    const sigma = times(H, v).reduce((s, e, i) => s + e * v[i], 0);
+    const lambda2 = (sigma + 4) / 2;
+    const M = H.map((row, r) => row.map((h, c) => (r === c ? 2 * lambda2 : 0) - h));
+    const expected = solve(M, g);
+    const full = await casoSolution(
+      linearModel(W, B),
+      { x: float32(X), target: TARGET },
+      { ...AT_X, iterations: 300, powerIterations: 100 },
+      2,
+      {},
+    );
+    const early = await casoSolution(
+      linearModel(W, B),
+      { x: float32(X), target: TARGET },
+      { ...AT_X, iterations: 300, powerIterations: 100, convergence: 1e-9 },
+      2,
+      {},
+    );
+    assert.equal(full.products, 100 + 299);
+    assert.ok(early.products < 100 + 299 && early.products > 10, `${early.products} products`);
+    assert.ok(Math.abs(early.lambda2 - lambda2) < 1e-8 * lambda2, `${early.lambda2} vs ${lambda2}`);
+    const scale = Math.max(...expected.map(Math.abs));
+    assert.ok(maxAbsDifference(early.delta, expected) < 1e-7 * scale, `${Array.from(early.delta)} vs ${expected}`);
+  });
+
+  it('registers the early-stopping variant, a map close to the fixed-count one, in fewer model calls', async () => {
+    const fixed = linearModel(W, B);
+    const stopping = linearModel(W, B);
+    const input = { x: float32(X), target: TARGET };
+    const parameters = { ...AT_X, jacobian: 'central-difference' as const };
+    const a = await casoWith(parameters)(fixed, input, { seed: 3 }, {});
+    const b = await casoWith({ ...parameters, convergence: 1e-3 })(stopping, input, { seed: 3 }, {});
+    assert.ok(stopping.calls.vjp.length < fixed.calls.vjp.length);
+    assert.ok(maxAbsDifference(a, b) < 2e-3 * Math.max(...a), `${Array.from(a)} vs ${Array.from(b)}`);
+    // The registered method is that variant (same map from the same seed).
+    const registered = await caso(linearModel(W, B), input, { seed: 3 }, {});
+    const variant = await casoWith({ convergence: 1e-3 })(linearModel(W, B), input, { seed: 3 }, {});
+    assert.deepEqual(registered, variant);
+  });
+
+  it('reports progress up to (total, total) when it stops early', async () => {
+    const reports: [number, number][] = [];
+    await caso(linearModel(W, B), { x: float32(X), target: TARGET }, { seed: 1 }, {
+      progress: (done, total) => reports.push([done, total]),
+    });
+    assert.deepEqual(reports[0], [0, 20]);
+    assert.deepEqual(reports.at(-1), [20, 20]);
+    for (let i = 1; i < reports.length; i++) assert.ok(reports[i][0] >= reports[i - 1][0], `${reports}`);
+  });
+
+  it('stops within one step when cancelled', async () => {
+    // Cancelled at the first report, before any model call: no call is made.
+    const first = new AbortController();
+    const model = linearModel(W, B);
+    await assert.rejects(
+      casoWith({ jacobian: 'central-difference' })(
+        model,
+        { x: float32(X), target: TARGET },
+        {},
+        { signal: first.signal, progress: () => first.abort() },
+      ),
+      CancelledError,
+    );
+    assert.deepEqual(model.calls.predict, []);
+    assert.deepEqual(model.calls.vjp, []);
+    // Cancelled after the first Hessian product: no further product.
+    const later = new AbortController();
+    const other = linearModel(W, B);
+    await assert.rejects(
+      casoWith({ jacobian: 'central-difference' })(
+        other,
+        { x: float32(X), target: TARGET },
+        {},
+        { signal: later.signal, progress: (done) => done >= 1 && later.abort() },
+      ),
+      CancelledError,
+    );
+    assert.equal(other.calls.vjp.length, 2); // g, then the one product
   });
 
   it('refuses a λ₂ that leaves the objective non-concave', async () => {

@@ -227,6 +227,93 @@ describe('attribution/dance', () => {
     assert.deepEqual(a, b);
   });
 
+  it('with patience stops once every decoy has settled, still within the tolerance and near the optimum', async () => {
+    // The constrained problem of the test above: the optimum reach is 5ε/3.
+    const model = reluNet(
+      [
+        [1, -1],
+        [0.5, 1],
+      ],
+      [0.1, 0.2],
+      [[1, 1]],
+      [0],
+    );
+    const x = float32([0.5, -0.2]);
+    const epsilon = 0.05;
+    const mask = Uint8Array.of(1, 1);
+    const search = {
+      tolerance: epsilon,
+      lower: -2,
+      upper: 2,
+      iterations: 400,
+      learningRate: 0.005,
+      initialPenalty: 1 / epsilon,
+    };
+    const specs = [
+      { mask, sign: 1 as const },
+      { mask, sign: -1 as const },
+    ];
+    const layer = await model.tensor('hidden');
+    const all = await generateDecoys(layer, x, specs, search, {});
+    const reports: number[] = [];
+    const early = await generateDecoys(
+      layer,
+      x,
+      specs,
+      { ...search, patience: 40 },
+      { progress: (done, total) => (assert.equal(total, 400), reports.push(done)) },
+    );
+    assert.equal(all.iterations, 400);
+    assert.ok(early.iterations < 200, `${early.iterations} iterations`);
+    assert.equal(reports.at(-1), 400);
+    for (let k = 0; k < 2; k++) {
+      const h = [0, 1].map((j) =>
+        Math.max(0, [1, 0.5][j] * early.decoys[2 * k] + [-1, 1][j] * early.decoys[2 * k + 1] + [0.1, 0.2][j]),
+      );
+      assert.ok(Math.max(Math.abs(h[0] - 0.8), Math.abs(h[1] - 0.25)) <= epsilon + 1e-7, `decoy ${k}`);
+      assert.ok(early.reach[k] <= (5 * epsilon) / 3 + 1e-6);
+      assert.ok(early.reach[k] >= 0.9 * ((5 * epsilon) / 3), `decoy ${k} reach ${early.reach[k]}`);
+      assert.ok(early.reach[k] <= all.reach[k]); // frozen decoys are the full search's iterates, cut short
+    }
+  });
+
+  it('reports progress up to (total, total) and stops within one step when cancelled', async () => {
+    const reports: [number, number][] = [];
+    await danceWith({ patchSize: 1 })(net(), { x: float32(X), target: 0 }, { samples: 4 }, {
+      progress: (done, total) => reports.push([done, total]),
+    });
+    assert.deepEqual(reports[0], [0, 101]);
+    assert.deepEqual(reports.at(-1), [101, 101]);
+    for (let i = 1; i < reports.length; i++) assert.ok(reports[i][0] >= reports[i - 1][0]);
+
+    // Cancelled at the first report, before the search: no decoy is evaluated.
+    const first = new AbortController();
+    const model = net();
+    await assert.rejects(
+      danceWith({ patchSize: 1 })(
+        model,
+        { x: float32(X), target: 0 },
+        { samples: 4 },
+        { signal: first.signal, progress: () => first.abort() },
+      ),
+      CancelledError,
+    );
+    assert.deepEqual(model.calls.vjp, []);
+    // Cancelled after the first iteration: at most that iteration's VJP was taken.
+    const later = new AbortController();
+    const other = net();
+    await assert.rejects(
+      danceWith({ patchSize: 1 })(
+        other,
+        { x: float32(X), target: 0 },
+        { samples: 4 },
+        { signal: later.signal, progress: (done) => done >= 1 && later.abort() },
+      ),
+      CancelledError,
+    );
+    assert.ok(other.calls.vjp.length <= 1, `${other.calls.vjp.length} VJPs`);
+  });
+
   it('stops when cancelled during the decoy search', async () => {
     const controller = new AbortController();
     const run = danceWith({ patchSize: 1 })(

@@ -1,43 +1,28 @@
 /** runExplain (src/engine/explain.ts) in process: inputs, targets, and the errors a user meets. */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isInputError } from '../../../src/core/errors';
 import { npyToFloat32, readNpy } from '../../../src/data/npy';
 import { silentContext } from '../../../src/engine/context';
 import { resolveTarget, runExplain } from '../../../src/engine/explain';
 import { npyFloat32Bytes } from '../../../src/engine/mapFiles';
-import type { ExplainParams } from '../../../src/protocol/engine';
 import { FMNIST_LABELS } from '../../support/fmnist';
+import { expectInput, explainWith, scratchFolder } from './explainHelpers';
 
 const FMNIST = resolve(__dirname, '../../fixtures/fmnist');
 const MODEL = join(FMNIST, 'model.onnx');
 const LABELS = FMNIST_LABELS;
 
-function expectInput(file: string, problem: RegExp) {
-  return (error: unknown) => {
-    assert.ok(isInputError(error), `an InputError, got ${String(error)}`);
-    assert.equal((error as { file: string }).file, file);
-    assert.match((error as { problem: string }).problem, problem);
-    return true;
-  };
-}
-
 describe('runExplain', function () {
   this.timeout(60_000);
-  let dir: string;
+  const scratch = scratchFolder('margin-explain-');
   let sample: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'margin-explain-'));
     const inputs = npyToFloat32(await readNpy(join(FMNIST, 'reference', 'inputs16.npy')));
-    sample = join(dir, 'x0.npy');
+    sample = join(scratch.path, 'x0.npy');
     await writeFile(sample, npyFloat32Bytes([1, 1, 28, 28], inputs.subarray(0, 784)));
   });
-  after(() => rm(dir, { recursive: true, force: true }));
-
-  const explain = (overrides: Partial<ExplainParams>) =>
-    runExplain({ model: MODEL, input: sample, method: 'occlusion', ...overrides }, silentContext, dir);
+  const explain = explainWith(scratch, MODEL, () => sample);
 
   it('gives the same map for a PNG and for its preprocessed tensor as .npy', async () => {
     const fromNpy = await explain({});
@@ -78,18 +63,54 @@ describe('runExplain', function () {
   });
 
   it('refuses a .npy of another shape, naming the file and both shapes', async () => {
-    const wrong = join(dir, 'wrong.npy');
+    const wrong = join(scratch.path, 'wrong.npy');
     await writeFile(wrong, npyFloat32Bytes([2, 1, 28, 28], new Float32Array(2 * 784)));
     await assert.rejects(explain({ input: wrong }), expectInput(wrong, /\(2, 1, 28, 28\).*\(1, 28, 28\)/));
   });
 
-  it('answers margin with "not available yet" and an unknown out format before any work', async () => {
-    await assert.rejects(
-      explain({ method: 'margin' }),
-      (error: Error) => error.name === 'NotImplementedError' && /not available yet/.test(error.message),
-    );
+  it('answers an unknown out format and bad options before any work', async () => {
     await assert.rejects(explain({ out: ['map.bmp'] }), expectInput('out', /\.npy, \.png or \.json/));
     await assert.rejects(explain({ options: { patch: 0 } }), expectInput('--patch', /positive integer/));
+    await assert.rejects(
+      explain({ method: 'margin', options: { preset: 'fast' as never } }),
+      expectInput('--preset', /best, paper/),
+    );
+    await assert.rejects(
+      explain({ method: 'margin', options: { scales: [50, 0] } }),
+      expectInput('--scales', /positive integers/),
+    );
+  });
+
+  it('explains with margin on an image: the map is S ⊙ I of the layers it returns', async () => {
+    const png = join(FMNIST, 'reference', 'png', '000.png');
+    const result = await explain({ method: 'margin', input: png });
+    assert.equal(result.baseline, 'black', 'masked superpixels are filled with pixel-space black by default');
+    const layers = result.layers!;
+    assert.deepEqual([layers.width, layers.height], [28, 28]);
+    assert.deepEqual(
+      layers.superpixels.map((s) => s.segments),
+      [25, 50, 100, 200],
+    );
+    for (const { labels } of layers.superpixels) assert.equal(labels.length, 784);
+    let worst = 0;
+    for (let p = 0; p < 784; p++)
+      worst = Math.max(worst, Math.abs(result.map[p] - layers.saliency[p] * layers.influence[p]));
+    const top = Math.max(...result.map.map(Math.abs));
+    assert.ok(top > 0 && worst <= top * 1e-6, `map vs S ⊙ I: ${worst} of ${top}`);
+    assert.ok(Math.max(...layers.influence) <= 1 && Math.min(...layers.influence) >= 0);
+
+    const paper = await explain({ method: 'margin', input: png, options: { preset: 'paper' } });
+    assert.equal(paper.baseline, 'zeros', 'the paper preset fills as published');
+    assert.deepEqual(
+      paper.layers!.superpixels.map((s) => s.segments),
+      [50, 100, 150, 200, 250, 300],
+    );
+    const three = await explain({ method: 'margin', input: png, options: { scales: [30, 60], neighbours: 3 } });
+    assert.deepEqual(
+      three.layers!.superpixels.map((s) => s.segments),
+      [30, 60],
+    );
+    assert.equal((await explain({})).layers, undefined, 'only margin has layers');
   });
 
   it('stops when cancelled', async () => {
@@ -99,7 +120,7 @@ describe('runExplain', function () {
       runExplain(
         { model: MODEL, input: sample, method: 'occlusion' },
         { ...silentContext, signal: controller.signal },
-        dir,
+        scratch.path,
       ),
       { name: 'CancelledError' },
     );

@@ -3,6 +3,7 @@
  * probe sources linted as if they sat in each folder (nothing is written).
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 
@@ -63,6 +64,36 @@ describe('lint: folder boundaries (DESIGN.md §2)', function () {
         "import type { ResultsPayload } from '../../src/protocol/webview';\nexport type X = ResultsPayload;\n",
       ),
       [],
+    );
+  });
+
+  it('lets the engine and the webview share the colour maps in protocol/, which stay browser-pure', async () => {
+    const shared = 'saliencyColours';
+    assert.deepEqual(
+      await boundaryErrors(
+        'src/engine/probe.ts',
+        `import { colourOf } from '../protocol/${shared}';\nexport const x = colourOf;\n`,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await boundaryErrors(
+        'webview/saliency/probe.ts',
+        `import { colourOf } from '../../src/protocol/${shared}';\nexport const x = colourOf;\n`,
+      ),
+      [],
+    );
+    // The shared module itself, as it is: a Node import there would break the webview bundle.
+    const file = `src/protocol/${shared}.ts`;
+    assert.deepEqual(await boundaryErrors(file, await readFile(join(repo, file), 'utf8')), []);
+    assert.equal(
+      (
+        await boundaryErrors(
+          file,
+          "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+        )
+      ).length,
+      1,
     );
   });
 

@@ -114,8 +114,38 @@ const log = activation((c, x) => c.e.op('Reciprocal', [x]));
 const sqrt = activation((c, _x, y) => c.e.op('Div', [c.e.scalar(0.5), y]));
 const softplus = activation((c, x) => c.e.op('Sigmoid', [x]));
 const abs = activation((c, x) => c.e.op('Sign', [x]));
+/** erf'(x) = 2/√π · exp(−x²) (GELU is exported as x · ½(1 + erf(x/√2))). */
+const erf = activation((c, x) =>
+  c.e.op('Mul', [
+    c.e.op('Exp', [c.e.op('Neg', [c.e.op('Mul', [x, x])])]),
+    c.e.scalar(2 / Math.sqrt(Math.PI)),
+  ]),
+);
 
-/** Elementwise nonlinearities y = f(x) (the ops DeepLIFT's nonlinearity rules apply to). */
+/**
+ * y = a^b. With a constant exponent it is an elementwise nonlinearity of a
+ * (local derivative b·a^(b−1), so DeepLIFT rescales it); an input-dependent
+ * exponent gets ∂y/∂b = y·ln a under the gradient only.
+ */
+const pow: BackwardRule = (c, node, [g], needs) => {
+  const [a, b] = inputsOf(node);
+  const y = node.output![0];
+  const dims = c.dims(y);
+  const e = c.e;
+  if (needs[1] && c.rule !== 'gradient') return c.unsupported('DeepLIFT needs a constant exponent');
+  const gA = () =>
+    c.nonlinearity(a, y, g!, () => e.op('Mul', [b, e.op('Pow', [a, e.op('Sub', [b, e.scalar(1)])])]));
+  const gB = () => e.op('Mul', [g!, e.op('Mul', [y, e.op('Log', [a])])]);
+  return [
+    needs[0] ? unbroadcast(c, gA(), dims, a) : undefined,
+    needs[1] ? unbroadcast(c, gB(), dims, b) : undefined,
+  ];
+};
+
+/**
+ * Elementwise nonlinearities y = f(x, constants…) (the ops DeepLIFT's
+ * nonlinearity rules apply to, when only their first input depends on the input).
+ */
 export const ELEMENTWISE_ACTIVATIONS = new Set([
   'Relu',
   'LeakyRelu',
@@ -127,6 +157,8 @@ export const ELEMENTWISE_ACTIVATIONS = new Set([
   'Sqrt',
   'Softplus',
   'Abs',
+  'Erf',
+  'Pow',
 ]);
 
 export const ELEMENTWISE_RULES: Record<string, BackwardRule> = {
@@ -146,4 +178,6 @@ export const ELEMENTWISE_RULES: Record<string, BackwardRule> = {
   Sqrt: sqrt,
   Softplus: softplus,
   Abs: abs,
+  Erf: erf,
+  Pow: pow,
 };

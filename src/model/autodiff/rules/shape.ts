@@ -1,8 +1,9 @@
 /**
  * Backward rules of ops that move values without changing them: reshapes
  * (reshape back), Transpose (inverse permutation), Concat/Split (slice /
- * concatenate), Pad/Slice (slice / pad), Expand (sum over the broadcast),
- * and the identities (Identity, Dropout at inference, float Cast).
+ * concatenate), Pad (slice), Expand (sum over the broadcast), and the
+ * identities (Identity, Dropout at inference, float Cast). Slice is in
+ * slice.ts.
  */
 import { attrInt, attrInts, attrString } from '../emitter';
 import { normalizeAxis, unbroadcast, type BackwardRule, type RuleContext } from '../ruleContext';
@@ -55,7 +56,7 @@ const split: BackwardRule = (c, node, grads) => {
   return [c.e.op('Concat', parts, { axis })];
 };
 
-function constantInput(c: RuleContext, name: string | undefined, what: string): number[] | undefined {
+export function constantInput(c: RuleContext, name: string | undefined, what: string): number[] | undefined {
   if (!name) return undefined;
   const value = c.value(name);
   if (!value) return c.unsupported(`${what} computed at run time`);
@@ -79,56 +80,9 @@ const pad: BackwardRule = (c, node, [g]) => {
   return [c.e.op('Slice', [g!, c.e.int64s(starts), c.e.int64s(ends), c.e.int64s(axes)])];
 };
 
-/** Slice with unit steps: the gradient is g padded back to x's size with zeros. */
-const sliceRule: BackwardRule = (c, node, [g]) => {
-  const [x, startsName, endsName, axesName, stepsName] = node.input as string[];
-  const dims = c.dims(x);
-  const rank = dims.length;
-  const starts = constantInput(c, startsName, 'starts')!;
-  const ends = constantInput(c, endsName, 'ends')!;
-  const axes = (constantInput(c, axesName, 'axes') ?? starts.map((_, i) => i)).map((a) =>
-    normalizeAxis(a, rank),
-  );
-  const steps = constantInput(c, stepsName, 'steps') ?? starts.map(() => 1);
-  if (steps.some((s) => s !== 1)) return c.unsupported('steps other than 1');
-  const before = new Array(rank).fill(0);
-  const after = new Array(rank).fill(0);
-  axes.forEach((axis, i) => {
-    const size = dims[axis];
-    if (size < 0) return c.unsupported('slicing the batch axis');
-    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
-    const begin = clamp(starts[i]);
-    const end = Math.max(clamp(ends[i]), begin);
-    before[axis] = begin;
-    after[axis] = size - end;
-  });
-  return [c.e.op('Pad', [g!, c.e.int64s([...before, ...after])])];
-};
-
 const expand: BackwardRule = (c, node, [g]) => {
   const x = node.input![0];
   return [unbroadcast(c, g!, c.dims(node.output![0]), x)];
-};
-
-/** y = softmax(x) along one axis: dx = y ⊙ (g − Σ g⊙y). */
-const softmax: BackwardRule = (c, node, [g]) => {
-  if (c.rule !== 'gradient') return c.unsupported('DeepLIFT has no rule for a softmax inside the network');
-  const y = node.output![0];
-  const axis = normalizeAxis(attrInt(node, 'axis', -1), c.dims(y).length);
-  const e = c.e;
-  const dot = e.op('ReduceSum', [e.op('Mul', [g!, y]), e.int64s([axis])], { keepdims: 1 });
-  return [e.op('Mul', [y, e.op('Sub', [g!, dot])])];
-};
-
-/** y = log softmax(x): dx = g − softmax(x) · Σ g. */
-const logSoftmax: BackwardRule = (c, node, [g]) => {
-  if (c.rule !== 'gradient')
-    return c.unsupported('DeepLIFT has no rule for a log-softmax inside the network');
-  const y = node.output![0];
-  const axis = normalizeAxis(attrInt(node, 'axis', -1), c.dims(y).length);
-  const e = c.e;
-  const total = e.op('ReduceSum', [g!, e.int64s([axis])], { keepdims: 1 });
-  return [e.op('Sub', [g!, e.op('Mul', [e.op('Exp', [y]), total])])];
 };
 
 export const SHAPE_RULES: Record<string, BackwardRule> = {
@@ -143,8 +97,5 @@ export const SHAPE_RULES: Record<string, BackwardRule> = {
   Concat: concat,
   Split: split,
   Pad: pad,
-  Slice: sliceRule,
   Expand: expand,
-  Softmax: softmax,
-  LogSoftmax: logSoftmax,
 };

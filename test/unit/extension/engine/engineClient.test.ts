@@ -4,11 +4,11 @@
  * stderr forwarding, cancellation, input errors, crash and restart.
  */
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { ProgressParams, ScanParams } from '../../../../src/protocol/engine';
-import { EngineClient, type CancellationSignal } from '../../../../src/extension/engine/engineClient';
+import { EngineClient } from '../../../../src/extension/engine/engineClient';
 import { EngineStoppedError, classifyEngineFailure } from '../../../../src/extension/engine/engineFailure';
+import { TokenSource } from './tokenSource';
 
 const FAKE_ENGINE = join(__dirname, 'fixtures', 'fakeEngine.mjs');
 
@@ -17,31 +17,6 @@ class RecordingLog {
   info = (message: string) => this.lines.push(`info ${message}`);
   warn = (message: string) => this.lines.push(`warn ${message}`);
   error = (message: string) => this.lines.push(`error ${message}`);
-}
-
-/** A minimal CancellationTokenSource, shaped like vscode's. */
-class TokenSource {
-  private readonly emitter = new EventEmitter();
-  private cancelled = false;
-  readonly token: CancellationSignal;
-
-  constructor() {
-    const isCancelled = () => this.cancelled;
-    this.token = {
-      get isCancellationRequested() {
-        return isCancelled();
-      },
-      onCancellationRequested: (listener) => {
-        this.emitter.on('cancel', listener);
-        return { dispose: () => this.emitter.off('cancel', listener) };
-      },
-    };
-  }
-
-  cancel(): void {
-    this.cancelled = true;
-    this.emitter.emit('cancel', undefined);
-  }
 }
 
 function params(data: string): ScanParams {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
+import { describeDataset, formatCount } from '../../../../webview/shared/format';
 import {
-  describeDataset,
-  formatCount,
   formatMetric,
   formatScore,
   differsFromContrast,
@@ -9,7 +8,7 @@ import {
   describeReference,
 } from '../../../../webview/results/format';
 import { restoredState, resultsKey } from '../../../../webview/results/state';
-import type { ResultsPayload } from '../../../../src/protocol/webview';
+import type { ResultsPayload } from '../../../../src/protocol/resultsPanel';
 
 describe('webview/results/format', () => {
   it('shows scores with three decimals', () => {

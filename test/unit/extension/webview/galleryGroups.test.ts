@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ResultColumn } from '../../../../src/protocol/engine';
-import type { ResultRow } from '../../../../src/protocol/webview';
+import type { ResultRow } from '../../../../src/protocol/resultsPanel';
 import {
   classColumn,
   galleryItems,

@@ -305,6 +305,110 @@ const CASES: Record<string, OpCase> = {
       node('Mul', ['s', 'x'], ['y']),
     ],
   },
+  'LayerNormalization over the last axis': {
+    input: [3, 4],
+    nodes: [node('LayerNormalization', ['x', 's', 'b'], ['y'], { axis: -1, epsilon: 1e-3 })],
+    constants: [weights('s', [4], 40), weights('b', [4], 41)],
+  },
+  'LayerNormalization over two axes, no bias': {
+    input: [3, 4],
+    nodes: [node('LayerNormalization', ['x', 's'], ['y'], { axis: 1 })],
+    constants: [weights('s', [3, 4], 42)],
+  },
+  'Erf inside a GELU-shaped product x · ½(1 + erf(12x))': {
+    input: [3, 4],
+    nodes: [
+      node('Mul', ['x', 'scale'], ['z']),
+      node('Erf', ['z'], ['erf']),
+      node('Add', ['erf', 'one'], ['p']),
+      node('Mul', ['x', 'p'], ['q']),
+      node('Mul', ['q', 'half'], ['y']),
+    ],
+    constants: [scalarConstant('scale', 12), scalarConstant('one', 1), scalarConstant('half', 0.5)],
+  },
+  Erf: unary('Erf'),
+  'Pow with constant exponents (square, and 1.5 of positive values)': {
+    input: [3, 4],
+    nodes: [
+      node('Pow', ['x', 'two'], ['sq']),
+      node('Add', ['x', 'one'], ['p']),
+      node('Pow', ['p', 'threeHalves'], ['r']),
+      node('Add', ['sq', 'r'], ['y']),
+    ],
+    constants: [scalarConstant('two', 2), scalarConstant('one', 1), scalarConstant('threeHalves', 1.5)],
+  },
+  'Pow with an input-dependent exponent': {
+    input: [3, 4],
+    nodes: [node('Pow', ['base', 'x'], ['y'])],
+    constants: [{ name: 'base', dims: [4], values: [1.5, 0.5, 3, 2] }],
+  },
+  'Gather a scalar index (class token)': {
+    input: [4, 3],
+    nodes: [node('Gather', ['x', 'zero'], ['y'], { axis: 1 })],
+    constants: [{ name: 'zero', dims: [], values: [0], int64: true }],
+  },
+  'Gather repeated and negative indices, 2-D indices': {
+    input: [3, 4],
+    nodes: [node('Gather', ['x', 'picks'], ['y'], { axis: 2 })],
+    constants: [{ name: 'picks', dims: [2, 2], values: [3, -1, 0, 1], int64: true }],
+  },
+  'Gather 2-D indices from a middle axis': {
+    input: [5, 3],
+    nodes: [node('Gather', ['x', 'picks'], ['y'], { axis: 1 })],
+    constants: [{ name: 'picks', dims: [2, 2], values: [4, 0, -4, 4], int64: true }],
+  },
+  "Gather along axis 0 with the batch axis after it (Swin's qkv[0])": {
+    input: [3, 4],
+    nodes: [
+      node('Transpose', ['x'], ['t'], { perm: [1, 0, 2] }),
+      node('Gather', ['t', 'picks'], ['g'], { axis: 0 }),
+      node('Transpose', ['g'], ['y'], { perm: [1, 0, 2] }),
+    ],
+    constants: [ints('picks', [2, 0, 2])],
+  },
+  'Where with a constant condition and broadcasting': {
+    input: [3, 4],
+    nodes: [
+      node('Greater', ['w', 'zeroF'], ['cond']),
+      node('Tanh', ['x'], ['t']),
+      node('Where', ['cond', 'x', 't'], ['y']),
+    ],
+    constants: [{ name: 'w', dims: [4], values: [1, -1, -2, 3] }, scalarConstant('zeroF', 0)],
+  },
+  'Where with an input-dependent condition': {
+    input: [3, 4],
+    nodes: [
+      node('Greater', ['x', 'zeroF'], ['cond']),
+      node('Mul', ['x', 'tenth'], ['small']),
+      node('Where', ['cond', 'x', 'small'], ['y']),
+    ],
+    constants: [scalarConstant('zeroF', 0), scalarConstant('tenth', 0.1)],
+  },
+  'Slice with steps 2 and 3 (patch merging)': {
+    input: [5, 7],
+    nodes: [node('Slice', ['x', 'starts', 'ends', 'axes', 'steps'], ['y'])],
+    constants: [
+      ints('starts', [1, 0]),
+      ints('ends', [2 ** 62, 7]),
+      ints('axes', [1, 2]),
+      ints('steps', [2, 3]),
+    ],
+  },
+  'Slice with a negative step and a unit-step axis': {
+    input: [4, 6],
+    nodes: [node('Slice', ['x', 'starts', 'ends', 'axes', 'steps'], ['y'])],
+    constants: [
+      ints('starts', [-1, 1]),
+      ints('ends', [-(2 ** 62), 3]),
+      ints('axes', [2, 1]),
+      ints('steps', [-2, 1]),
+    ],
+  },
+  'Slice reversing an axis (step −1)': {
+    input: [3, 5],
+    nodes: [node('Slice', ['x', 'starts', 'ends', 'axes', 'steps'], ['s']), node('Mul', ['s', 'x'], ['y'])],
+    constants: [ints('starts', [-1]), ints('ends', [-(2 ** 62)]), ints('axes', [2]), ints('steps', [-1])],
+  },
   'Shape arithmetic feeding a Reshape (view(x.size(0), -1))': {
     input: [2, 3, 2],
     nodes: [
@@ -325,13 +429,24 @@ const CASES: Record<string, OpCase> = {
 };
 
 /** Cases without a DeepLIFT rule (the builder refuses them under DeepLIFT). */
-const NO_DEEPLIFT = new Set(['Softmax axis 1', 'Softmax last axis', 'LogSoftmax last axis']);
+const NO_DEEPLIFT = new Set([
+  'LogSoftmax last axis',
+  'Pow with an input-dependent exponent',
+  'Where with an input-dependent condition',
+]);
 /**
  * Cases RevealCancel refuses (products of two input-dependent tensors, Neg, a
  * weight that depends on the input); the test checks that they are refused by name.
  */
 const NO_REVEAL_CANCEL = new Set([
   ...NO_DEEPLIFT,
+  'Softmax axis 1',
+  'Softmax last axis',
+  'LayerNormalization over the last axis',
+  'LayerNormalization over two axes, no bias',
+  'Erf inside a GELU-shaped product x · ½(1 + erf(12x))',
+  'Where with a constant condition and broadcasting',
+  'Slice reversing an axis (step −1)',
   'MatMul of two input-dependent operands',
   'Add, Sub, Mul, Div with broadcasting between input-dependent operands',
   'Reshape with a 0 (copy) dimension',
@@ -413,15 +528,51 @@ describe('autodiff: backward rules against finite differences', () => {
     });
   });
 
-  it('DeepLIFT refuses a softmax inside the network, naming the node', async () => {
+  it('DeepLIFT refuses a log-softmax inside the network, naming the node', async () => {
     const c: OpCase = {
       input: [3, 4],
-      nodes: [node('Softmax', ['x'], ['s'], { axis: -1 }), node('Tanh', ['s'], ['y'])],
+      nodes: [node('LogSoftmax', ['x'], ['s'], { axis: -1 }), node('Tanh', ['s'], ['y'])],
     };
     await assert.rejects(
       opModel(c, ['gradient', 'rescale']),
-      /op Softmax at node "Softmax_s" has no backward rule \(DeepLIFT has no rule for a softmax/,
+      /op LogSoftmax at node "LogSoftmax_s" has no backward rule \(DeepLIFT has no rule for a log-softmax/,
     );
+  });
+
+  for (const [name, pattern] of [
+    ['Pow with an input-dependent exponent', /op Pow .*DeepLIFT needs a constant exponent/],
+    ['Where with an input-dependent condition', /op Where .*condition that depends on the input/],
+  ] as const) {
+    it(`DeepLIFT refuses ${name}`, async () => {
+      await assert.rejects(opModel(CASES[name], ['gradient', 'rescale']), pattern);
+    });
+  }
+
+  it('Gather along the batch axis is refused', async () => {
+    const c: OpCase = {
+      input: [3],
+      nodes: [node('Gather', ['x', 'zero'], ['y'], { axis: 0 })],
+      constants: [{ name: 'zero', dims: [1], values: [0], int64: true }],
+    };
+    await assert.rejects(opModel(c), /op Gather .*gathering along the batch axis/);
+  });
+
+  it("DeepLIFT's softmax multipliers do not overflow on logits in the hundreds", async () => {
+    // exp(300) overflows float32; the shared shift max(x, x0) keeps every exponent ≤ 0.
+    const c: OpCase = { input: [4], nodes: [node('Softmax', ['x'], ['y'], { axis: -1 })] };
+    const model = await opModel(c, ['rescale']);
+    try {
+      const x = Float32Array.from([300, 290, 299, 280]);
+      const x0 = Float32Array.from([290, 295, 300, 285]);
+      const upstream = Float32Array.from([1, -2, 0.5, 3]);
+      const { m, y, y0 } = await model.deepLift.rescale!(x, x0, 1, upstream);
+      assert.ok(m.every(Number.isFinite), `multipliers ${m}`);
+      const attributed = m.reduce((s, mi, i) => s + mi * (x[i] - x0[i]), 0);
+      const delta = upstream.reduce((s, u, i) => s + u * (y[i] - y0[i]), 0);
+      assert.ok(Math.abs(attributed - delta) < 1e-5, `Σ m·Δx = ${attributed}, Σ u·Δy = ${delta}`);
+    } finally {
+      await model.release();
+    }
   });
 
   it("RevealCancel credits both inputs of min(a, b) = a − relu(a − b), as the paper's example; Rescale does not", async () => {

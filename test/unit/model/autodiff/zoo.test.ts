@@ -1,6 +1,7 @@
 /**
  * Input gradients of every zoo model (and the Fashion-MNIST fixture CNN)
- * against PyTorch autograd: max|g − g_torch| ≤ 1e-4 · max|g_torch|.
+ * against PyTorch autograd: max|g − g_torch| ≤ 1e-4 · max|g_torch|; and
+ * DeepLIFT's summation to delta on each model whose ops all have a rule.
  * The backward graphs run in the real onnxruntime.
  */
 import { strict as assert } from 'node:assert';
@@ -47,6 +48,32 @@ describe('autodiff: input gradients against PyTorch autograd', () => {
         const error = relativeMaxError(grad, await array(entry, 'grad-target.npy'));
         assert.ok(error <= TOLERANCE, `relative error ${error.toExponential(2)}`);
       });
+
+      // LogSoftmax has no DeepLIFT rule (mlp ends in one); every other zoo model must sum to delta.
+      if (!entry.ops.includes('LogSoftmax')) {
+        it('DeepLIFT (Rescale) multipliers sum to delta from a zero reference', async () => {
+          const x0 = new Float32Array(x.length);
+          const upstream = await array(entry, 'upstream.npy');
+          const { multipliers, output, referenceOutput } = await model.deepLift(
+            x,
+            x0,
+            n,
+            upstream,
+            'rescale',
+          );
+          const attributed = multipliers.reduce((s, m, i) => s + m * x[i], 0);
+          let delta = 0;
+          let scale = 0;
+          upstream.forEach((u, i) => {
+            delta += u * (output[i] - referenceOutput[i]);
+            scale += Math.abs(u * (output[i] - referenceOutput[i]));
+          });
+          assert.ok(
+            Math.abs(attributed - delta) <= 1e-4 * scale,
+            `Σ m·Δx = ${attributed}, Σ u·Δy = ${delta}`,
+          );
+        });
+      }
 
       if (hasFile(entry, 'hidden-name.txt')) {
         it('the VJP from a hidden layer matches autograd', async () => {

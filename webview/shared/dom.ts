@@ -1,7 +1,9 @@
 /**
- * Element helpers. Text only ever goes in through textContent: file names and
- * labels come from user files and must never be parsed as HTML.
+ * Element helpers of every panel. Text only ever goes in through textContent:
+ * file names and labels come from user files and must never be parsed as HTML.
  */
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+
 export function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   className?: string,
@@ -23,4 +25,11 @@ export function thumbnailImage(src: string, className?: string): HTMLImageElemen
   image.addEventListener('error', () => image.classList.add('is-broken'), { once: true });
   image.src = src;
   return image;
+}
+
+/** What `app` shows until the host's first message: a progress ring and `text`. */
+export function showWaiting(app: HTMLElement, text: string): void {
+  const waiting = element('div', 'results-waiting');
+  waiting.append(element('vscode-progress-ring'), element('span', undefined, text));
+  app.replaceChildren(waiting);
 }

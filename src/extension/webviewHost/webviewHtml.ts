@@ -1,10 +1,10 @@
 /**
- * The results webview's HTML shell. Pure so a test can check the CSP: no
- * inline script, scripts by nonce only, resources from the webview's origin.
+ * The HTML shell every MARGIN webview gets. Pure so a test can check the CSP:
+ * no inline script, scripts by nonce only, resources from the webview's origin.
  */
 import { randomBytes } from 'node:crypto';
 
-export interface ResultsHtmlInput {
+export interface WebviewHtmlInput {
   /** `webview.cspSource`. */
   cspSource: string;
   nonce: string;
@@ -43,7 +43,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-export function buildResultsHtml(input: ResultsHtmlInput): string {
+/**
+ * The codicon stylesheet keeps the id @vscode-elements looks for; the page is
+ * one `#app` element that the bundle fills (busy until the first message).
+ */
+export function buildWebviewHtml(input: WebviewHtmlInput): string {
   const attr = escapeHtml;
   return `<!DOCTYPE html>
 <html lang="en">

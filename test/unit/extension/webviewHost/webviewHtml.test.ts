@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {
-  buildResultsHtml,
+  buildWebviewHtml,
   contentSecurityPolicy,
   createNonce,
   escapeHtml,
-} from '../../../../src/extension/results/resultsHtml';
+} from '../../../../src/extension/webviewHost/webviewHtml';
 
 const input = {
   cspSource: 'https://*.vscode-cdn.net',
@@ -29,9 +29,9 @@ function policyOf(html: string): Map<string, string[]> {
   );
 }
 
-describe('extension/results/resultsHtml', () => {
+describe('extension/webviewHost/webviewHtml', () => {
   it('allows scripts by nonce only and everything else from the webview origin', () => {
-    const policy = policyOf(buildResultsHtml(input));
+    const policy = policyOf(buildWebviewHtml(input));
     assert.deepEqual(policy.get('default-src'), ["'none'"]);
     assert.deepEqual(policy.get('script-src'), ["'nonce-abcDEF123'"]);
     assert.deepEqual(policy.get('style-src'), ['https://*.vscode-cdn.net']);
@@ -46,7 +46,7 @@ describe('extension/results/resultsHtml', () => {
   });
 
   it('has one script, external and carrying the nonce', () => {
-    const html = buildResultsHtml(input);
+    const html = buildWebviewHtml(input);
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
     assert.match(scripts[0][1], /nonce="abcDEF123"/);
@@ -58,13 +58,13 @@ describe('extension/results/resultsHtml', () => {
 
   it('links the codicon stylesheet with the id @vscode-elements looks for', () => {
     assert.match(
-      buildResultsHtml(input),
+      buildWebviewHtml(input),
       /<link rel="stylesheet" id="vscode-codicon-stylesheet" href="[^"]*codicon\.css">/,
     );
   });
 
   it('escapes the title', () => {
-    const html = buildResultsHtml(input);
+    const html = buildWebviewHtml(input);
     assert.match(html, /<title>MARGIN: &#60;Label&#62; &#34;issues&#34;<\/title>/);
     assert.equal(escapeHtml(`<img src=x onerror='a'>&`), '&#60;img src=x onerror=&#39;a&#39;&#62;&#38;');
   });

@@ -1,0 +1,122 @@
+/**
+ * The base of every MARGIN webview panel. It owns one WebviewPanel; renders
+ * the CSP-safe shell around the panel's bundle (dist/webview/<bundle>.js,
+ * media/<bundle>.css, the codicons); posts nothing until the document says
+ * `ready` and keeps the latest message for that moment (WebviewChannel);
+ * checks what the webview sends with the protocol's guard and hands each
+ * message to the handler of its type; and tells its owner when the user
+ * closes it. A subclass declares `handlers`, calls `render()` and sends with
+ * `postLatest`.
+ */
+import * as vscode from 'vscode';
+import { Disposable } from '../dispose';
+import { dispatchByType, WebviewChannel, type MessageHandlers, type PanelMessage } from './webviewChannel';
+import { buildWebviewHtml, createNonce } from './webviewHtml';
+
+export interface PanelHostOptions<WebviewMessage> {
+  viewType: string;
+  /** The tab's first title, and the document's. */
+  title: string;
+  extensionUri: vscode.Uri;
+  /** The webview bundle's name: dist/webview/<bundle>.js and media/<bundle>.css (esbuild.mjs). */
+  bundle: string;
+  /** The panel protocol's guard for what the webview sends, `ready` included. */
+  isMessage: (raw: unknown) => raw is WebviewMessage;
+  log: vscode.LogOutputChannel;
+  /** How the log names this panel, e.g. "results panel". */
+  name: string;
+}
+
+export abstract class PanelHost<HostMessage, WebviewMessage extends { type: string }> extends Disposable {
+  protected readonly panel: vscode.WebviewPanel;
+  protected readonly log: vscode.LogOutputChannel;
+  private readonly channel: WebviewChannel<HostMessage, WebviewMessage>;
+  private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
+  readonly onDidDispose = this.disposeEmitter.event;
+
+  /** One handler per message type of the webview (but `ready`, which the host answers). */
+  protected abstract readonly handlers: MessageHandlers<PanelMessage<WebviewMessage>>;
+
+  constructor(private readonly options: PanelHostOptions<WebviewMessage>) {
+    super();
+    this.log = options.log;
+    this.panel = vscode.window.createWebviewPanel(
+      options.viewType,
+      options.title,
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      { enableScripts: true, localResourceRoots: this.resourceRoots([]) },
+    );
+    this.panel.iconPath = vscode.Uri.joinPath(options.extensionUri, 'media', 'margin.svg');
+    this.channel = new WebviewChannel({
+      port: this.panel.webview,
+      isMessage: options.isMessage,
+      // `handlers` is a subclass field: read at dispatch time, when it is set.
+      onMessage: (message) => dispatchByType(this.handlers, message),
+      log: options.log,
+      name: options.name,
+    });
+    this._register(this.panel.webview.onDidReceiveMessage((raw: unknown) => this.channel.receive(raw)));
+    this._register(
+      this.panel.onDidChangeViewState(() => {
+        // A hidden webview loses its document; it says `ready` again when shown.
+        if (!this.panel.visible) this.channel.documentGone();
+      }),
+    );
+    this._register(
+      this.panel.onDidDispose(() => {
+        this.disposeEmitter.fire();
+        this.dispose();
+      }),
+    );
+  }
+
+  /**
+   * A fresh document (which says `ready` before it gets the latest message),
+   * allowed to load the bundle, the media, the codicons and `extraRoots`
+   * (e.g. the folders of a dataset's thumbnails).
+   */
+  protected render(extraRoots: readonly vscode.Uri[] = []): void {
+    const { extensionUri, bundle, title } = this.options;
+    const webview = this.panel.webview;
+    const asset = (...segments: string[]) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
+    webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots(extraRoots) };
+    this.channel.documentGone();
+    webview.html = buildWebviewHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: asset('dist', 'webview', `${bundle}.js`),
+      styleUri: asset('media', `${bundle}.css`),
+      codiconsUri: asset(...CODICONS, 'codicon.css'),
+      title,
+    });
+  }
+
+  /** Sends `message` now if the webview listens, else when it says `ready`; only the latest is kept. */
+  protected postLatest(message: HostMessage): void {
+    this.channel.postLatest(message);
+  }
+
+  /** Brings the panel to the front in its column and gives it the focus. */
+  reveal(): void {
+    this.panel.reveal(undefined, false);
+  }
+
+  private resourceRoots(extraRoots: readonly vscode.Uri[]): vscode.Uri[] {
+    const { extensionUri } = this.options;
+    return [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+      vscode.Uri.joinPath(extensionUri, ...CODICONS),
+      ...extraRoots,
+    ];
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    super.dispose();
+    this.panel.dispose();
+  }
+}
+
+const CODICONS = ['node_modules', '@vscode', 'codicons', 'dist'];
