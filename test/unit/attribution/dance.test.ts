@@ -4,6 +4,12 @@
  * range aggregation against gradients worked out at each decoy.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { npyToFloat32, readNpy } from '../../../src/data/npy';
+import { openGradientModel } from '../../../src/model/autodiff';
+import { decodeModel, encodeModel, FLOAT, valueInfo } from '../../../src/model/onnxGraph';
 import { CancelledError } from '../../../src/core/errors';
 import {
   danceWith,
@@ -326,5 +332,89 @@ describe('attribution/dance', () => {
       },
     );
     await assert.rejects(run, CancelledError);
+  });
+});
+
+/**
+ * The decoy constraint on real networks, checked outside the solver: the
+ * layer's activations are recomputed by onnxruntime on a copy of the model that
+ * lists the layer as an output, and every returned decoy must keep them within
+ * ε = 0.1 × max|h(x)| of x's, while still moving on its mask.
+ */
+describe('attribution/dance decoys on ONNX networks', () => {
+  const ROOT = join(__dirname, '../../..');
+
+  /** h(x) for a batch, by onnxruntime on the model with `layer` added to its outputs. */
+  async function layerOutputs(path: string, layer: string, x: Float32Array, shape: number[]): Promise<Float32Array> {
+    const proto = decodeModel(readFileSync(path));
+    proto.graph!.output!.push(valueInfo(layer, FLOAT));
+    const session = await ort.InferenceSession.create(encodeModel(proto));
+    try {
+      const result = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x, shape) });
+      return Float32Array.from(result[layer].data as Float32Array);
+    } finally {
+      await session.release();
+    }
+  }
+
+  async function checkDecoys(path: string, inputs: Float32Array[], samples: number, minMeanStep: number) {
+    const model = await openGradientModel(path);
+    try {
+      const size = model.sampleSize;
+      const layer = defaultDecoyLayer(model);
+      for (const [image, x] of inputs.entries()) {
+        const { decoys, n } = await decoySaliencies(model, x, 0, {}, { samples, seed: 1 }, {});
+        assert.equal(n, samples);
+        const h0 = await layerOutputs(path, layer, x, [1, ...model.sampleShape]);
+        const h = await layerOutputs(path, layer, decoys, [n, ...model.sampleShape]);
+        const units = h0.length;
+        const epsilon = 0.1 * Math.max(...h0.map(Math.abs));
+        // The masks DANCE uses (dance.ts: 3×3 patches, samples/2 groups, each up and down).
+        const specs = decoySpecs(model.sampleShape, size, 3, samples / 2, seededRandom(1));
+        let lower = Infinity;
+        let upper = -Infinity;
+        for (const v of x) {
+          lower = Math.min(lower, v);
+          upper = Math.max(upper, v);
+        }
+        for (let k = 0; k < n; k++) {
+          let deviation = 0;
+          for (let j = 0; j < units; j++) deviation = Math.max(deviation, Math.abs(h[k * units + j] - h0[j]));
+          // Two onnxruntime sessions of the same graph may round differently: a slack of 1e-6 ε.
+          assert.ok(deviation <= epsilon * (1 + 1e-6), `input ${image} decoy ${k}: ${deviation} > ε = ${epsilon}`);
+          let reach = 0;
+          let masked = 0;
+          for (let i = 0; i < size; i++) {
+            const moved = decoys[k * size + i] - x[i];
+            if (!specs[k].mask[i]) assert.equal(moved, 0, `input ${image} decoy ${k} moved off its mask at ${i}`);
+            else {
+              masked += 1;
+              reach += Math.max(0, specs[k].sign * moved);
+            }
+          }
+          // Moves, by more on average than `minMeanStep` initial Adam steps (0.02 × the input's range).
+          const meanStep = reach / masked / (0.02 * (upper - lower));
+          assert.ok(meanStep > minMeanStep, `input ${image} decoy ${k}: mean move ${meanStep} steps`);
+        }
+      }
+    } finally {
+      await model.release();
+    }
+  }
+
+  it('keeps every decoy of the fixture CNN within ε at its middle layer, and moves it', async () => {
+    const images = npyToFloat32(await readNpy(join(ROOT, 'test/fixtures/fmnist/npy/images.npy')));
+    const inputs = [0, 7].map((i) => Float32Array.from(images.subarray(i * 784, (i + 1) * 784), (v) => v / 255));
+    // Measured: 1.4–5.1 steps (the solver before backtracking: 1.1–3.6).
+    await checkDecoys(join(ROOT, 'test/fixtures/fmnist/model.onnx'), inputs, 8, 1);
+  });
+
+  it('keeps every decoy of a small ResNet within ε at its middle layer, and moves it', async () => {
+    const path = join(ROOT, 'test/fixtures/autodiff/resnet-tiny/model.onnx');
+    const all = npyToFloat32(await readNpy(join(ROOT, 'test/fixtures/autodiff/resnet-tiny/input.npy')));
+    const inputs = [0, 1].map((i) => all.slice(i * 432, (i + 1) * 432));
+    // Measured: 6.0–13.5 steps. Before backtracking half the decoys stopped after 1–2 steps:
+    // Adam's steps did not shrink as the penalty grew, so every later iterate broke the constraint.
+    await checkDecoys(path, inputs, 8, 4);
   });
 });
