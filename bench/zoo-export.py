@@ -21,6 +21,7 @@ import copy
 import io
 import json
 import os
+import sys
 import time
 import warnings
 import zlib
@@ -30,6 +31,8 @@ import onnx
 import torch
 import torch.nn as nn
 import torchvision.models as tvm
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+from random_batchnorm import randomize_batchnorm  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.path.join(ROOT, "bench", ".cache", "zoo")
@@ -55,17 +58,6 @@ def rng_for(part):
     return np.random.default_rng([SEED, zlib.crc32(part.encode())])
 
 
-def randomize_batchnorm(model, rng):
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                c = m.num_features
-                m.running_mean.copy_(torch.from_numpy(rng.normal(0.0, 0.3, c)))
-                m.running_var.copy_(torch.from_numpy(rng.uniform(0.4, 2.0, c)))
-                if m.affine:
-                    m.weight.copy_(torch.from_numpy(rng.uniform(0.5, 1.5, c)))
-                    m.bias.copy_(torch.from_numpy(rng.normal(0.0, 0.2, c)))
-    return model
 
 
 def randomize_zero_heads(model, rng):

@@ -51,6 +51,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from onnx import helper, numpy_helper
+from random_batchnorm import randomize_batchnorm  # noqa: E402 (scripts/, next to this file)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "test", "fixtures")
@@ -91,17 +92,6 @@ def rel(path):
 
 # ---------------------------------------------------------------- the zoo
 
-def randomize_batchnorm(model, rng):
-    """Non-trivial eval statistics and affine parameters, so BatchNorm is not an identity."""
-    with torch.no_grad():
-        for m in model.modules():
-            if isinstance(m, nn.BatchNorm2d):
-                c = m.num_features
-                m.running_mean.copy_(torch.from_numpy(rng.normal(0.0, 0.3, c)))
-                m.running_var.copy_(torch.from_numpy(rng.uniform(0.4, 2.0, c)))
-                m.weight.copy_(torch.from_numpy(rng.uniform(0.5, 1.5, c)))
-                m.bias.copy_(torch.from_numpy(rng.normal(0.0, 0.2, c)))
-    return model
 
 
 class Mlp(nn.Module):

@@ -7,7 +7,7 @@
  *   npm run build && npx tsx test/webview-preview/preview.ts [scenario …]
  *
  * The page is the panel's own HTML (webviewHtml.ts, with its CSP) served from
- * a fake origin; a stub acquireVsCodeApi records the messages the webview
+ * a fake origin; a stand-in acquireVsCodeApi records the messages the webview
  * posts. Each shot also checks what a screenshot cannot show plainly: CSP
  * violations and console errors, text below 4.5:1 contrast, header cells cut
  * short, and (for some scenarios) keyboard and click behaviour. Problems are

@@ -56,8 +56,8 @@ export function pageHtml(bundle: string, title: string): string {
   });
 }
 
-/** Runs in the page before its scripts: the VS Code API stub, the theme, and a CSP violation log. */
-export function installStub(theme: PreviewTheme): void {
+/** Runs in the page before its scripts: a stand-in for the VS Code API (it exists only inside VS Code), the theme, and a CSP violation log. */
+export function installVsCodeApiStandIn(theme: PreviewTheme): void {
   const win = window as unknown as {
     posted: unknown[];
     violations: string[];
@@ -126,7 +126,7 @@ export async function openPreviewPage(
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   // tsx compiles with esbuild's keepNames: functions sent to the page call its __name helper.
   await page.addInitScript({ content: 'window.__name = (fn) => fn;' });
-  await page.addInitScript(installStub, theme);
+  await page.addInitScript(installVsCodeApiStandIn, theme);
   await page.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/index.html') return route.fulfill({ body: html, contentType: 'text/html' });

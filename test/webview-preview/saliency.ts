@@ -5,7 +5,7 @@
  * are real: the panel's own session (src/extension/saliency/saliencySession.ts)
  * drives the real engine (dist/engine.js) on the fixture model and a
  * Fashion-MNIST test image. `acquireVsCodeApi` only exists inside VS Code's
- * webviews, so the page gets a stand-in (preview.ts `installStub`) that
+ * webviews, so the page gets a stand-in (previewPage.ts `installVsCodeApiStandIn`) that
  * records what the webview posts.
  *
  * Checks, besides what preview.ts checks (CSP violations, console errors,
