@@ -45,6 +45,40 @@ function gradientAt(x: ArrayLike<number>, t: number): number[] {
   return [0, 1, 2, 3].map((i) => U.reduce((s, row, j) => s + (pre[j] > 0 ? V[t][j] * row[i] : 0), 0));
 }
 
+/**
+ * The constrained decoy problem two tests share: h = relu(Ux + a) with
+ * U = [[1, −1], [0.5, 1]], a = (0.1, 0.2), both units active at x = (0.5, −0.2)
+ * (h(x) = (0.8, 0.25)), a decoy on features {0, 1}, tolerance ε = 0.05.
+ */
+function constrainedProblem(iterations: number) {
+  const model = reluNet(
+    [
+      [1, -1],
+      [0.5, 1],
+    ],
+    [0.1, 0.2],
+    [[1, 1]],
+    [0],
+  );
+  const epsilon = 0.05;
+  const search = {
+    tolerance: epsilon,
+    lower: -2,
+    upper: 2,
+    iterations,
+    learningRate: 0.005,
+    initialPenalty: 1 / epsilon,
+  };
+  return { model, x: float32([0.5, -0.2]), epsilon, mask: Uint8Array.of(1, 1), search };
+}
+
+/** The constrained problem's hidden layer at decoy k, written out by hand. */
+function constrainedHidden(decoys: ArrayLike<number>, k: number): number[] {
+  return [0, 1].map((j) =>
+    Math.max(0, [1, 0.5][j] * decoys[2 * k] + [-1, 1][j] * decoys[2 * k + 1] + [0.1, 0.2][j]),
+  );
+}
+
 describe('attribution/dance', () => {
   it('deals the patches into samples/2 masks, each used up and down, every feature in one mask', () => {
     // 2×4×4: patches of 3×3, 3×1, 1×3 and 1×1 pixels, each spanning both channels.
@@ -114,26 +148,7 @@ describe('attribution/dance', () => {
     // h = relu(Ux + a) with U = [[1, −1], [0.5, 1]], both units active at x, so a decoy on
     // features {0, 1} must keep |δ₀ − δ₁| ≤ ε and |0.5δ₀ + δ₁| ≤ ε. The largest
     // (δ₀)⁺ + (δ₁)⁺ under these is 5ε/3, at δ = (4ε/3, ε/3); for s = −1 the same by symmetry.
-    const model = reluNet(
-      [
-        [1, -1],
-        [0.5, 1],
-      ],
-      [0.1, 0.2],
-      [[1, 1]],
-      [0],
-    );
-    const x = float32([0.5, -0.2]);
-    const epsilon = 0.05;
-    const mask = Uint8Array.of(1, 1);
-    const search = {
-      tolerance: epsilon,
-      lower: -2,
-      upper: 2,
-      iterations: 200,
-      learningRate: 0.005,
-      initialPenalty: 1 / epsilon,
-    };
+    const { model, x, epsilon, mask, search } = constrainedProblem(200);
     const { decoys, reach, deviations } = await generateDecoys(
       await model.tensor('hidden'),
       x,
@@ -146,9 +161,7 @@ describe('attribution/dance', () => {
     );
     const h0 = [0.8, 0.25];
     for (let k = 0; k < 2; k++) {
-      const h = [0, 1].map((j) =>
-        Math.max(0, [1, 0.5][j] * decoys[2 * k] + [-1, 1][j] * decoys[2 * k + 1] + [0.1, 0.2][j]),
-      );
+      const h = constrainedHidden(decoys, k);
       const deviation = Math.max(Math.abs(h[0] - h0[0]), Math.abs(h[1] - h0[1]));
       assert.ok(deviation <= epsilon + 1e-7, `decoy ${k}: ${deviation}`);
       assert.ok(Math.abs(deviation - deviations[k]) < 1e-6);
@@ -235,26 +248,7 @@ describe('attribution/dance', () => {
 
   it('with patience stops once every decoy has settled, still within the tolerance and near the optimum', async () => {
     // The constrained problem of the test above: the optimum reach is 5ε/3.
-    const model = reluNet(
-      [
-        [1, -1],
-        [0.5, 1],
-      ],
-      [0.1, 0.2],
-      [[1, 1]],
-      [0],
-    );
-    const x = float32([0.5, -0.2]);
-    const epsilon = 0.05;
-    const mask = Uint8Array.of(1, 1);
-    const search = {
-      tolerance: epsilon,
-      lower: -2,
-      upper: 2,
-      iterations: 400,
-      learningRate: 0.005,
-      initialPenalty: 1 / epsilon,
-    };
+    const { model, x, epsilon, mask, search } = constrainedProblem(400);
     const specs = [
       { mask, sign: 1 as const },
       { mask, sign: -1 as const },
@@ -273,9 +267,7 @@ describe('attribution/dance', () => {
     assert.ok(early.iterations < 200, `${early.iterations} iterations`);
     assert.equal(reports.at(-1), 400);
     for (let k = 0; k < 2; k++) {
-      const h = [0, 1].map((j) =>
-        Math.max(0, [1, 0.5][j] * early.decoys[2 * k] + [-1, 1][j] * early.decoys[2 * k + 1] + [0.1, 0.2][j]),
-      );
+      const h = constrainedHidden(early.decoys, k);
       assert.ok(Math.max(Math.abs(h[0] - 0.8), Math.abs(h[1] - 0.25)) <= epsilon + 1e-7, `decoy ${k}`);
       assert.ok(early.reach[k] <= (5 * epsilon) / 3 + 1e-6);
       assert.ok(early.reach[k] >= 0.9 * ((5 * epsilon) / 3), `decoy ${k} reach ${early.reach[k]}`);
@@ -285,9 +277,14 @@ describe('attribution/dance', () => {
 
   it('reports progress up to (total, total) and stops within one step when cancelled', async () => {
     const reports: [number, number][] = [];
-    await danceWith({ patchSize: 1 })(net(), { x: float32(X), target: 0 }, { samples: 4 }, {
-      progress: (done, total) => reports.push([done, total]),
-    });
+    await danceWith({ patchSize: 1 })(
+      net(),
+      { x: float32(X), target: 0 },
+      { samples: 4 },
+      {
+        progress: (done, total) => reports.push([done, total]),
+      },
+    );
     assert.deepEqual(reports[0], [0, 101]);
     assert.deepEqual(reports.at(-1), [101, 101]);
     for (let i = 1; i < reports.length; i++) assert.ok(reports[i][0] >= reports[i - 1][0]);
@@ -345,7 +342,12 @@ describe('attribution/dance decoys on ONNX networks', () => {
   const ROOT = join(__dirname, '../../..');
 
   /** h(x) for a batch, by onnxruntime on the model with `layer` added to its outputs. */
-  async function layerOutputs(path: string, layer: string, x: Float32Array, shape: number[]): Promise<Float32Array> {
+  async function layerOutputs(
+    path: string,
+    layer: string,
+    x: Float32Array,
+    shape: number[],
+  ): Promise<Float32Array> {
     const proto = decodeModel(readFileSync(path));
     proto.graph!.output!.push(valueInfo(layer, FLOAT));
     const session = await ort.InferenceSession.create(encodeModel(proto));
@@ -381,12 +383,16 @@ describe('attribution/dance decoys on ONNX networks', () => {
           let deviation = 0;
           for (let j = 0; j < units; j++) deviation = Math.max(deviation, Math.abs(h[k * units + j] - h0[j]));
           // Two onnxruntime sessions of the same graph may round differently: a slack of 1e-6 ε.
-          assert.ok(deviation <= epsilon * (1 + 1e-6), `input ${image} decoy ${k}: ${deviation} > ε = ${epsilon}`);
+          assert.ok(
+            deviation <= epsilon * (1 + 1e-6),
+            `input ${image} decoy ${k}: ${deviation} > ε = ${epsilon}`,
+          );
           let reach = 0;
           let masked = 0;
           for (let i = 0; i < size; i++) {
             const moved = decoys[k * size + i] - x[i];
-            if (!specs[k].mask[i]) assert.equal(moved, 0, `input ${image} decoy ${k} moved off its mask at ${i}`);
+            if (!specs[k].mask[i])
+              assert.equal(moved, 0, `input ${image} decoy ${k} moved off its mask at ${i}`);
             else {
               masked += 1;
               reach += Math.max(0, specs[k].sign * moved);
@@ -404,7 +410,9 @@ describe('attribution/dance decoys on ONNX networks', () => {
 
   it('keeps every decoy of the fixture CNN within ε at its middle layer, and moves it', async () => {
     const images = npyToFloat32(await readNpy(join(ROOT, 'test/fixtures/fmnist/npy/images.npy')));
-    const inputs = [0, 7].map((i) => Float32Array.from(images.subarray(i * 784, (i + 1) * 784), (v) => v / 255));
+    const inputs = [0, 7].map((i) =>
+      Float32Array.from(images.subarray(i * 784, (i + 1) * 784), (v) => v / 255),
+    );
     // Measured: 1.4–5.1 steps (the solver before backtracking: 1.1–3.6).
     await checkDecoys(join(ROOT, 'test/fixtures/fmnist/model.onnx'), inputs, 8, 1);
   });
