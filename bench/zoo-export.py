@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Exports ten torchvision architectures (random seeded weights) for bench/zoo.ts, with float64 references.
 
-    /usr/bin/python3 bench/zoo-export.py [--only NAME,NAME] [--batch 2]
+    /usr/bin/python3 bench/zoo-export.py [--only NAME,NAME] [--batch 2] [--spread 16]
 
 Needs the Debian python3-torch, python3-onnx and python3-torchvision (apt-get install
 python3-torchvision; 0.14 matches torch 1.13). Per architecture it writes into
@@ -13,6 +13,10 @@ bench/.cache/zoo/<name>/ (skipping architectures whose folder is complete):
   grad64.npy        d(Σ upstream·logits)/d input by autograd on a float64 copy (stored as float64)
   grad32.npy        the same by float32 autograd (torch's own float32 error is its distance to grad64)
   info.json         parameter count, file size, torch float32 and float64 seconds
+  spread/           with --spread N (ReLU networks only): N more inputs, one at a time, with their
+                    upstream, grad32 and grad64. One float32 rounding can flip a ReLU whose input is
+                    within float32 error of zero; whether that happens depends on the input, so torch's
+                    own float32 error is only known from many inputs, not from the two of the main batch.
 BatchNorm layers get random non-trivial running statistics, so they are not identities.
 """
 
@@ -94,16 +98,22 @@ def vjp(model, x, upstream, dtype):
     return xt.grad.numpy(), time.time() - started
 
 
+def build(name):
+    """The architecture with its seeded random weights (the same on every call), and its input side."""
+    constructor, side = ARCHITECTURES[name]
+    torch.manual_seed((SEED + zlib.crc32(name.encode())) % 2 ** 31)
+    model = randomize_batchnorm(constructor(), rng_for(name + "/batchnorm")).eval()
+    randomize_zero_heads(model, rng_for(name + "/head"))
+    return model, side
+
+
 def make(name, batch):
     folder = os.path.join(CACHE, name)
     if os.path.exists(os.path.join(folder, "info.json")):
         print(f"{name}: cached")
         return
     os.makedirs(folder, exist_ok=True)
-    constructor, side = ARCHITECTURES[name]
-    torch.manual_seed((SEED + zlib.crc32(name.encode())) % 2 ** 31)
-    model = randomize_batchnorm(constructor(), rng_for(name + "/batchnorm")).eval()
-    randomize_zero_heads(model, rng_for(name + "/head"))
+    model, side = build(name)
     started = time.time()
     ops = export(model, side, os.path.join(folder, "model.onnx"))
     export_seconds = time.time() - started
@@ -129,15 +139,43 @@ def make(name, batch):
           f"f32 rel err {f32_error:.1e}; ops {' '.join(ops)}", flush=True)
 
 
+# Networks whose nonlinearities are all smooth (GELU) have no kink to flip; their spread adds nothing.
+SMOOTH = {"convnext_tiny", "swin_t", "vit_b_16"}
+
+
+def make_spread(name, count):
+    """N single-input gradients in float32 and float64, saved under spread/ (see the module docstring)."""
+    folder = os.path.join(CACHE, name, "spread")
+    if name in SMOOTH or os.path.exists(os.path.join(folder, "grad64.npy")):
+        return
+    os.makedirs(folder, exist_ok=True)
+    model, side = build(name)
+    model64 = copy.deepcopy(model).double().eval()
+    x = rng_for(name + "/spread-input").standard_normal((count, 3, side, side)).astype(np.float32)
+    upstream = rng_for(name + "/spread-upstream").standard_normal((count, 1000)).astype(np.float32)
+    grads = {"grad32": [], "grad64": []}
+    for i in range(count):
+        grads["grad32"].append(vjp(model, x[i:i + 1], upstream[i:i + 1], torch.float32)[0])
+        grads["grad64"].append(vjp(model64, x[i:i + 1], upstream[i:i + 1], torch.float64)[0])
+    np.save(os.path.join(folder, "input.npy"), x)
+    np.save(os.path.join(folder, "upstream.npy"), upstream)
+    np.save(os.path.join(folder, "grad32.npy"), np.concatenate(grads["grad32"]))
+    np.save(os.path.join(folder, "grad64.npy"), np.concatenate(grads["grad64"]))  # last: marks the folder complete
+    print(f"{name}: spread of {count} inputs", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", help="comma-separated architecture names")
     parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--spread", type=int, default=0, help="also N single inputs per ReLU network")
     args = parser.parse_args()
     torch.set_num_threads(2)
     names = args.only.split(",") if args.only else list(ARCHITECTURES)
     for name in names:
         make(name, args.batch)
+        if args.spread:
+            make_spread(name, args.spread)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import {
   listColumns,
   PATH_COLUMN_NAMES,
   requireColumn,
+  tableOrigin,
   type Table,
 } from './table';
 import type { Dataset, OpenDatasetOptions, Sample } from './types';
@@ -43,10 +44,10 @@ export async function openManifest(
   const samples: Sample[] = [];
   const labels: (string | undefined)[] = [];
   const files: string[] = [];
-  table.rows.forEach((row) => {
+  table.rows.forEach((row, index) => {
     const written = row[pathColumn].trim();
     const path = isAbsolute(written) ? written : resolve(base, written);
-    samples.push({ id: written, path });
+    samples.push({ id: written, path, line: table.firstLines[index] });
     files.push(path);
     labels.push(labelColumn >= 0 ? row[labelColumn].trim() || undefined : undefined);
   });
@@ -72,6 +73,7 @@ export async function openManifest(
     labels,
     images: new FileImageSource(files),
     skipped,
+    table: tableOrigin(table, labelColumn),
   };
 }
 

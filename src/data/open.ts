@@ -41,7 +41,11 @@ export async function openDataset(
   } else {
     dataset = await openDatasetFile(source, options, featurize, withLabels);
   }
-  if (options.labelsPath) dataset.labels = await overrideLabels(dataset, options.labelsPath);
+  if (options.labelsPath) {
+    dataset.labels = await overrideLabels(dataset, options.labelsPath);
+    // The table's label column (if any) no longer holds the labels in use: editing it would change nothing.
+    if (dataset.table) dataset.table = { file: dataset.table.file };
+  }
   return dataset;
 }
 

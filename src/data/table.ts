@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { parse } from 'csv-parse';
 import { InputError } from '../core/errors';
 import { describeFsError, statOrThrow } from './files';
+import { LineBreaks } from './lineBreaks';
 import { formatBytes, MAX_TABLE_BYTES } from './limits';
 
 export interface Table {
@@ -14,6 +15,8 @@ export interface Table {
   rows: string[][];
   /** 1-based line of the file where each row ends (its only line unless a quoted cell spans lines), for messages. */
   lines: number[];
+  /** 1-based line of the file where each row starts: where an editor shows the row (blank lines and the header counted). */
+  firstLines: number[];
 }
 
 export interface ReadTableOptions {
@@ -51,17 +54,23 @@ async function readDelimited(file: string, keepEmptyLines: boolean): Promise<Tab
   });
   // pipe() does not forward read errors; without this a failed read would hang the loop.
   source.on('error', (error) => parser.destroy(error));
+  // Rows are placed on lines from byte offsets (see LineBreaks for why not csv-parse's count).
+  const breaks = new LineBreaks();
+  source.on('data', (chunk) => breaks.add(chunk as Buffer));
   source.pipe(parser);
   let columns: string[] | undefined;
+  let headerEnd = 0;
   const rows: string[][] = [];
-  const lines: number[] = [];
+  /** Byte offset just after each row (its record delimiter included). */
+  const rowEnds: number[] = [];
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[];
-      info: { lines: number };
+      info: { lines: number; bytes: number };
     }>) {
       if (!columns) {
         columns = record.map((name) => name.trim());
+        headerEnd = info.bytes;
         continue;
       }
       const empty = record.length === 1 && record[0] === '';
@@ -72,7 +81,7 @@ async function readDelimited(file: string, keepEmptyLines: boolean): Promise<Tab
         );
       }
       rows.push(keepEmptyLines && empty ? columns.map(() => '') : record);
-      lines.push(info.lines);
+      rowEnds.push(info.bytes);
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).syscall) throw new InputError(file, describeFsError(error));
@@ -82,7 +91,19 @@ async function readDelimited(file: string, keepEmptyLines: boolean): Promise<Tab
     );
   }
   if (!columns) throw new InputError(file, 'is empty: expected a header line and one row per sample');
-  return { file, columns, rows, lines };
+  breaks.finish();
+  const lines: number[] = [];
+  const firstLines: number[] = [];
+  let previousEnd = headerEnd;
+  for (const end of rowEnds) {
+    // Skipped blank lines lie between the previous row and this one; kept ones are rows themselves.
+    const start = keepEmptyLines ? previousEnd : breaks.skipEmptyLines(previousEnd);
+    firstLines.push(breaks.lineOf(start));
+    // The last byte before `end` is the row's delimiter (or its last byte, at the end of the file).
+    lines.push(breaks.lineOf(Math.max(start, end - 1)));
+    previousEnd = end;
+  }
+  return { file, columns, rows, lines, firstLines };
 }
 
 async function readJsonLines(file: string): Promise<Table> {
@@ -123,7 +144,7 @@ async function readJsonLines(file: string): Promise<Table> {
   }
   if (objects.length === 0) throw new InputError(file, 'is empty: expected one JSON object per line');
   const rows = objects.map((object) => columns.map((column) => cellText(object[column])));
-  return { file, columns, rows, lines };
+  return { file, columns, rows, lines, firstLines: lines };
 }
 
 function cellText(value: unknown): string {
@@ -159,6 +180,13 @@ export function requireColumn(table: Table, name: string, option: string): numbe
     );
   }
   return index;
+}
+
+/** Where a table dataset's rows and labels come from (Dataset.table); `labelColumn` −1 = none. */
+export function tableOrigin(table: Table, labelColumn: number): { file: string; labelColumn?: string } {
+  return labelColumn >= 0
+    ? { file: table.file, labelColumn: table.columns[labelColumn] }
+    : { file: table.file };
 }
 
 export function listColumns(columns: readonly string[]): string {

@@ -4,7 +4,7 @@
  * vector input `[N, D]` takes them (`TableColumns.select`).
  */
 import { InputError } from '../core/errors';
-import { findColumn, LABEL_COLUMN_NAMES, listColumns, requireColumn, type Table } from './table';
+import { findColumn, LABEL_COLUMN_NAMES, listColumns, requireColumn, tableOrigin, type Table } from './table';
 import type { Dataset, FeatureMatrix, OpenDatasetOptions, TableColumns } from './types';
 
 /** Strict decimal number syntax (no hex, no empty string, no "Infinity"), as a CSV writer prints floats. */
@@ -51,11 +51,12 @@ export function openTabular(table: Table, options: OpenDatasetOptions): Dataset 
   return {
     kind: 'tabular',
     source: table.file,
-    samples: table.rows.map((_, index) => ({ id: `#${index}` })),
+    samples: table.rows.map((_, index) => ({ id: `#${index}`, line: table.firstLines[index] })),
     labels,
     features: numericColumns(table, featureColumns),
     columns,
     skipped: [],
+    table: tableOrigin(table, labelColumn),
   };
 }
 

@@ -1,7 +1,7 @@
 /** A table with a text column (and usually a label column): featurized by bag of words + PCA. */
 import { InputError } from '../core/errors';
 import { labelColumnOf } from './tabular';
-import { findColumn, requireColumn, TEXT_COLUMN_NAMES, type Table } from './table';
+import { findColumn, requireColumn, tableOrigin, TEXT_COLUMN_NAMES, type Table } from './table';
 import { featurizeText } from './text';
 import type { Dataset, FeaturizeOptions, OpenDatasetOptions } from './types';
 
@@ -24,9 +24,10 @@ export async function openTextDataset(
   return {
     kind: 'text',
     source: table.file,
-    samples: texts.map((text, index) => ({ id: `#${index}`, text })),
+    samples: texts.map((text, index) => ({ id: `#${index}`, text, line: table.firstLines[index] })),
     labels: table.rows.map((row) => (labelColumn >= 0 ? row[labelColumn].trim() || undefined : undefined)),
     features,
     skipped: [],
+    table: tableOrigin(table, labelColumn),
   };
 }

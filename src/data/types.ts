@@ -11,6 +11,8 @@ export interface Sample {
   path?: string;
   /** The sample's text, for text datasets (what a reviewer reads instead of an image). */
   text?: string;
+  /** Table datasets (CSV, TSV, JSONL): 1-based line of the file where the sample's row starts. */
+  line?: number;
 }
 
 /** Raw pixels of one image, channel-last (HWC), uint8. */
@@ -78,6 +80,13 @@ export interface Dataset {
   columns?: TableColumns;
   /** Samples that could not be read; the rest of the dataset is still usable. */
   skipped: { index: number; file: string; problem: string }[];
+  /**
+   * Datasets whose samples are the rows of a table file (manifest, tabular,
+   * text): the file, and the column the labels were read from (absent when the
+   * table has none or the labels came from another file), so an editor can
+   * find a row and rewrite its label.
+   */
+  table?: { file: string; labelColumn?: string };
 }
 
 /** The columns of a tabular CSV, by name. */

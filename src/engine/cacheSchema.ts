@@ -70,7 +70,26 @@ const columnValue: Check = (value, name) =>
     ? undefined
     : `${name} is not a cell value`;
 
-const summary = shape({ kind: string, source: string, count, labelNames: listOf(string) });
+const summary = shape({
+  kind: string,
+  source: string,
+  count,
+  labelNames: listOf(string),
+  manifest: optional(string),
+  labelColumn: optional(string),
+  root: optional(string),
+});
+
+/** A sample: the task's cells by key, and `neighbours`, the one field that is a list. */
+const sampleRecord: Check = (value, name) => {
+  if (!isObject(value)) return `${name} is not an object`;
+  for (const [key, item] of Object.entries(value)) {
+    const problem =
+      key === 'neighbours' ? listOf(count)(item, `${name}.${key}`) : columnValue(item, `${name}.${key}`);
+    if (problem) return problem;
+  }
+  return undefined;
+};
 
 export const skippedSample = shape({ index: count, file: string, problem: string });
 
@@ -90,7 +109,7 @@ const scanResultShape = shape({
   ),
   dataset: summary,
   reference: optional(summary),
-  samples: listOf(recordOf(columnValue)),
+  samples: listOf(sampleRecord),
   skipped: listOf(skippedSample),
   metrics: optional(recordOf(number)),
   notices: optional(listOf(string)),
@@ -99,11 +118,19 @@ const scanResultShape = shape({
   distribution: optional(
     shape({ title: string, series: listOf(shape({ name: string, values: listOf(number) })) }),
   ),
+  map: optional(shape({ method: oneOf('pca'), x: listOf(number), y: listOf(number) })),
   timings: recordOf(number),
   cached: shape({ embeddings: boolean, result: boolean }),
 });
 
-const sampleFields = shape({ index: count, id: string, path: optional(string), score: number, rank: count });
+const sampleFields = shape({
+  index: count,
+  id: string,
+  path: optional(string),
+  score: number,
+  rank: count,
+  line: optional(count),
+});
 
 /**
  * A cached scan result: every field of `ScanResult`, and the facts the CLI
@@ -122,7 +149,12 @@ export function scanResultProblem(value: unknown): Problem {
     if (sample.rank !== i + 1) return `samples[${i}] has rank ${sample.rank}, expected ${i + 1}`;
     if (sample.index >= size)
       return `samples[${i}].index ${sample.index} is outside the dataset (${size} samples)`;
+    const outside = sample.neighbours?.find((index) => index >= size);
+    if (outside !== undefined)
+      return `samples[${i}].neighbours lists sample ${outside}, outside the dataset (${size} samples)`;
   }
+  if (result.map && (result.map.x.length !== size || result.map.y.length !== size))
+    return `map has ${result.map.x.length} × ${result.map.y.length} coordinates, expected ${size} each`;
   for (const list of ['prototypes', 'criticisms'] as const) {
     const outside = result[list]?.find((index) => index >= size);
     if (outside !== undefined)

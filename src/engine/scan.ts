@@ -1,7 +1,8 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { stageTimer } from './stageTimer';
 import { InputError, ParameterError } from '../core/errors';
 import { openDataset } from '../data/open';
+import { ortGram } from '../model';
 import type { Dataset } from '../data/types';
 import type {
   DatasetRole,
@@ -13,16 +14,21 @@ import type {
 } from '../protocol/engine';
 import { calibratedScorer, withCalibrationNotice } from './calibrate/recommendationStore';
 import { MarginCache } from './cache';
-import type { JobContext } from './context';
+import { stageOptions, type JobContext } from './context';
 import { contentDigest, datasetFingerprint, hashJson } from './fingerprint';
 import { NeighbourSearch, readGivenGraph } from './neighbours';
 import { computeRepresentation } from './representation';
+import { sampleMap } from './sampleMap';
+import { DataGraphRecorder } from './sampleNeighbours';
 import { findTask, resolveScorer, type TaskDefinition } from './tasks';
 import type { ResolvedScanParams, TaskDataset, TaskOutput } from './tasks/types';
 
 const DEFAULT_BATCH_SIZE = 256;
-/** Bumped whenever a result's shape or a task's ranking changes, so old cached results are not served. */
-const RESULT_VERSION = 2;
+/**
+ * Bumped whenever a result's shape or a task's ranking changes, so old cached results are not served.
+ * 3: samples carry `line` and `neighbours`, results a `map`, dataset summaries `manifest`, `labelColumn`, `root`.
+ */
+const RESULT_VERSION = 3;
 
 /** Paths made absolute (so cache keys and messages do not depend on the cwd) and every default filled in. */
 export function resolveParams(
@@ -152,11 +158,19 @@ export async function runScan(
       )
     : undefined;
   const neighbours = new NeighbourSearch(params.knn, given, cache?.indexStore());
+  const dataGraph = new DataGraphRecorder(dataPoints.points, neighbours.search);
 
   const output = await timed('task', () =>
-    task.run({ params, data, reference, cache, neighbours: neighbours.search }, context),
+    task.run({ params, data, reference, cache, neighbours: dataGraph.search }, context),
   );
   const knnNotices = neighbours.finish(task.name);
+  const map = await timed('map', () =>
+    sampleMap(dataPoints, dataSet.samples.length, {
+      gram: ortGram,
+      ...stageOptions(context, 'placing the samples on a map'),
+    }),
+  );
+  const neighbourLists = dataGraph.neighboursByIndex(dataPoints.keptIndices, dataSet.samples.length);
   const result: ScanResult = {
     task: task.name,
     title: task.title,
@@ -165,7 +179,7 @@ export async function runScan(
     columns: task.columns,
     dataset: summary(data.dataset, output.labelNames),
     ...(reference ? { reference: summary(reference.dataset, output.labelNames) } : {}),
-    samples: rankSamples(output, data.dataset),
+    samples: rankSamples(output, data.dataset, neighbourLists),
     skipped: data.representation.skipped,
     metrics:
       Object.keys(neighbours.metrics).length || data.representation.metrics
@@ -179,6 +193,7 @@ export async function runScan(
     ...(output.prototypes ? { prototypes: output.prototypes } : {}),
     ...(output.criticisms ? { criticisms: output.criticisms } : {}),
     ...(output.distribution ? { distribution: output.distribution } : {}),
+    ...(map ? { map } : {}),
     timings,
     cached: { embeddings: prepared.every((entry) => entry.representation.cached), result: false },
   };
@@ -224,8 +239,15 @@ function describe(source: string): string {
       : 'features';
 }
 
-/** Highest score first (NaN last), ties in dataset order; rank 1 is the most deserving of review. */
-export function rankSamples(output: TaskOutput, dataset: Dataset): SampleResult[] {
+/**
+ * Highest score first (NaN last), ties in dataset order; rank 1 is the most deserving of review.
+ * `neighbours` (by dataset index) are the lists of the data's kNN graph, when the task built one.
+ */
+export function rankSamples(
+  output: TaskOutput,
+  dataset: Dataset,
+  neighbours?: (number[] | undefined)[],
+): SampleResult[] {
   const ordered = [...output.samples].sort((a, b) => {
     const aNaN = Number.isNaN(a.score);
     const bNaN = Number.isNaN(b.score);
@@ -237,13 +259,29 @@ export function rankSamples(output: TaskOutput, dataset: Dataset): SampleResult[
     const { index, score, ...columns } = scored;
     const result: SampleResult = { index, id: sample.id, score, rank: position + 1 };
     if (sample.path !== undefined) result.path = sample.path;
+    if (sample.line !== undefined) result.line = sample.line;
     for (const [key, value] of Object.entries(columns)) if (value !== undefined) result[key] = value;
+    const listed = neighbours?.[index];
+    if (listed) result.neighbours = listed;
     return result;
   });
 }
 
-function summary(dataset: Dataset, labelNames: string[]): DatasetSummary {
-  return { kind: dataset.kind, source: dataset.source, count: dataset.samples.length, labelNames };
+export function summary(dataset: Dataset, labelNames: string[]): DatasetSummary {
+  const result: DatasetSummary = {
+    kind: dataset.kind,
+    source: dataset.source,
+    count: dataset.samples.length,
+    labelNames,
+  };
+  if (dataset.table) {
+    result.manifest = dataset.table.file;
+    if (dataset.table.labelColumn !== undefined) result.labelColumn = dataset.table.labelColumn;
+    result.root = dirname(dataset.table.file);
+  } else if (dataset.kind === 'image-folder') {
+    result.root = dataset.source;
+  }
+  return result;
 }
 
 /** Results depend on everything that changes the ranking, labels included. */

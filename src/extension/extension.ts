@@ -12,7 +12,11 @@ import type { ExtensionServices } from './commands/services';
 import { TASK_COMMANDS, runTaskCommand } from './commands/taskCommands';
 import { EngineClient } from './engine/engineClient';
 import { ResultsPanels } from './results/resultsPanel';
+import { registerResultsReview } from './results';
+import { registerReview } from './review';
 import { SaliencyPanels } from './saliency/saliencyPanel';
+import { registerSidePanel } from './sidebar';
+import { LatestResults } from './state/latestResults';
 
 export type { MarginLensApi } from './api';
 
@@ -38,10 +42,14 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
   const saliency = new SaliencyPanels(context.extensionUri, client, log);
   context.subscriptions.push(saliency);
 
+  const results = new LatestResults();
+  context.subscriptions.push(results);
+
   const services: ExtensionServices = {
     log,
     engine: client,
     panels,
+    results,
     fallbackCacheRoot: context.globalStorageUri.fsPath,
   };
   context.subscriptions.push(
@@ -60,11 +68,17 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
     ),
   );
 
+  // Each feature module registers itself here (one line each): registerX(context, services);
+  registerReview(context, services);
+  registerResultsReview(context, services);
+  const sidePanel = registerSidePanel(context, services);
+
   log.info(`MARGIN Lens ${String(context.extension.packageJSON.version ?? '')} activated`);
   return {
     lastResults: () => panels.lastResults(),
     lastCalibration: () => calibrations.lastCalibration(),
     engineLog: () => client.engineLog(),
+    sidePanel: sidePanel.tree,
   };
 }
 

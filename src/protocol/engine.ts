@@ -91,7 +91,8 @@ export interface ResultColumn {
 /** A cell value of a task column. */
 export type ColumnValue = string | number | boolean | undefined;
 
-export interface SampleResult {
+/** What every ranked sample has, whatever the task. */
+export interface SampleFields {
   /** Position in dataset order. */
   index: number;
   id: string;
@@ -100,9 +101,28 @@ export interface SampleResult {
   score: number;
   /** 1 = most deserving of review. */
   rank: number;
-  /** The task's columns (ScanResult.columns), by key. */
-  [column: string]: ColumnValue;
+  /**
+   * Table datasets (CSV, TSV, JSONL): 1-based line of `DatasetSummary.manifest`
+   * where the sample's row starts (the header and blank lines counted; a row
+   * whose quoted cell spans lines starts on its first).
+   */
+  line?: number;
+  /**
+   * Dataset indices (`index` of other samples) of the sample's nearest
+   * neighbours in the kNN graph the task built on the data's own points,
+   * nearest first, at most 10. Absent when the task built no such graph
+   * (adversarial; boundary and prototypes with some scorers).
+   */
+  neighbours?: number[];
 }
+
+/**
+ * A ranked sample: its fields and the task's columns (ScanResult.columns), by
+ * key. An intersection rather than one interface because `neighbours` is a
+ * list, which a column value never is: reading a column by key still gives a
+ * ColumnValue, reading `neighbours` gives the list.
+ */
+export type SampleResult = SampleFields & { [column: string]: ColumnValue };
 
 export interface SkippedSample {
   index: number;
@@ -121,6 +141,33 @@ export interface DatasetSummary {
   source: string;
   count: number;
   labelNames: string[];
+  /** Absolute path of the table file (CSV, TSV, JSONL) whose rows are the samples, when they are. */
+  manifest?: string;
+  /**
+   * The column (JSONL: key) of `manifest` the labels were read from, so an
+   * editor can rewrite a row's label; absent when the labels came from
+   * elsewhere (`--labels`) or the table has none.
+   */
+  labelColumn?: string;
+  /**
+   * Absolute folder the dataset's files live under: an image folder's root,
+   * or the folder of `manifest` (the folder its relative paths are read from;
+   * a manifest may still name absolute paths elsewhere). Absent for datasets
+   * held in one array file (IDX, NPY).
+   */
+  root?: string;
+}
+
+/** 2-D coordinates of every sample, for a scatter plot of the representation. */
+export interface SampleMap {
+  /**
+   * `pca`: the first two principal components of the points the task's graph
+   * was built on (model embeddings, standardised features, pixel components).
+   */
+  method: 'pca';
+  /** By dataset index (`SampleResult.index`), dataset count long; null (NaN) for samples that could not be read. */
+  x: number[];
+  y: number[];
 }
 
 export interface ScanResult {
@@ -147,6 +194,8 @@ export interface ScanResult {
   criticisms?: number[];
   /** A score's distribution on the sets the task compared (adversarial: reference vs data). */
   distribution?: ScoreDistribution;
+  /** The data's samples placed in 2-D (absent when fewer than two samples could be read). */
+  map?: SampleMap;
   /** Wall time of each stage in milliseconds. */
   timings: Record<string, number>;
   cached: { embeddings: boolean; result: boolean };

@@ -33,6 +33,7 @@ import {
   pageHtml,
   printVerdict,
 } from './previewPage';
+import { reviewPayload } from './reviewPayload';
 import { THEMES } from './themes';
 
 const ROOT = join(__dirname, '../..');
@@ -56,6 +57,15 @@ const DEFAULT_VIEWPORT: Viewport = { width: 1000, height: 760 };
 
 const SCENARIOS: Scenario[] = [
   { name: 'labels', payload: () => labelsPayload(), interact: checkRowKeyboard },
+  {
+    name: 'review',
+    payload: () => reviewPayload(),
+    themes: ['light', 'dark', 'hc'],
+    viewport: { width: 1280, height: 900 },
+    interact: checkReview,
+  },
+  // Beside an opened sample: half of a 1280 px window.
+  { name: 'review-half', payload: () => reviewPayload(), viewport: { width: 600, height: 900 } },
   { name: 'boundary', payload: boundaryPayload },
   {
     name: 'adversarial',
@@ -76,7 +86,12 @@ const SCENARIOS: Scenario[] = [
   { name: 'narrow-prototypes', payload: () => prototypesPayload(), viewport: { width: 520, height: 760 } },
   { name: 'empty', payload: emptyPayload },
   { name: 'prototypes-none', payload: () => ({ ...prototypesPayload(), prototypes: [], criticisms: [] }) },
-  { name: 'labels-60000', payload: () => labelsPayload(60000), themes: ['dark'], interact: checkVirtualised },
+  {
+    name: 'labels-60000',
+    payload: () => reviewPayload({ rowCount: 60000 }),
+    themes: ['dark'],
+    interact: checkVirtualised,
+  },
 ];
 
 /** Text below 4.5:1 (3:1 for large text) against what is painted behind it; SVG text by its fill. */
@@ -174,6 +189,52 @@ async function checkRowKeyboard(page: Page): Promise<string[]> {
   return problems;
 }
 
+/** The review tools: detail pane, neighbours, map, keys, sort, filters. */
+async function checkReview(page: Page, shot: (suffix: string) => Promise<void>): Promise<string[]> {
+  const problems: string[] = [];
+  const payload = reviewPayload();
+  const first = payload.rows[0];
+  if ((await page.locator('.detail-pane').getAttribute('data-index')) !== String(first.index))
+    problems.push('the detail pane does not show the first row');
+  const neighbours = await page.locator('.detail-pane .neighbour-tile').count();
+  if (neighbours !== first.neighbours!.length)
+    problems.push(`${neighbours} neighbour tiles, not ${first.neighbours!.length}`);
+  if ((await page.locator('.map-canvas').count()) !== 1) problems.push('no map canvas');
+  if ((await page.locator('.score-histogram .histogram-bar').count()) === 0)
+    problems.push('no histogram bars');
+  const summary = await page.locator('.results-summary').innerText();
+  if (!summary.includes('the suggested label differs from the given one'))
+    problems.push(`the summary does not speak words: ${summary}`);
+  await page.locator('.result-row').nth(2).click();
+  await page.keyboard.press('o');
+  await page.keyboard.press('r');
+  const messages = (await posted(page)).slice(-2);
+  const third = payload.rows[2].index;
+  if (
+    messages[0]?.type !== 'markReviewed' ||
+    messages[0].index !== third ||
+    messages[1]?.type !== 'relabelSample'
+  )
+    problems.push(`O and R posted ${JSON.stringify(messages)}`);
+  await shot('selected');
+  await page.locator('.results-head-row .sort-button', { hasText: 'Score' }).click();
+  await page.locator('.results-head-row .sort-button', { hasText: 'Score' }).click();
+  // The selected row stays selected and in view: the first position may be scrolled out; scroll back.
+  await page.locator('.results-viewport').evaluate((viewport) => (viewport.scrollTop = 0));
+  await page.locator('.result-row[data-position="0"]').waitFor();
+  const lowest = await page.locator('.result-row[data-position="0"]').getAttribute('data-rank');
+  // Lowest score first; ties keep rank order.
+  const minimum = Math.min(...payload.rows.map((row) => row.score));
+  const expected = payload.rows.find((row) => row.score === minimum)!.rank;
+  if (lowest !== String(expected))
+    problems.push(`score ascending starts with rank ${lowest}, not ${expected}`);
+  await page.locator('.filter-review select').selectOption('reviewed');
+  if ((await page.locator('.result-row').count()) !== 2)
+    problems.push('the review filter does not leave the 2 reviewed rows');
+  await shot('reviewed-filter');
+  return problems;
+}
+
 async function checkHistogram(page: Page): Promise<string[]> {
   const problems: string[] = [];
   // The selector the end-to-end test waits for (test/e2e/harness/runUiTest.ts).
@@ -262,9 +323,15 @@ async function main(): Promise<void> {
   const bundle = join(ROOT, 'dist/webview/results.js');
   if (!existsSync(bundle)) throw new Error('dist/webview/results.js is missing: run `npm run build` first');
   const newestSource = Math.max(
-    ...['main.ts', 'histogram.ts', 'gallery.ts', 'header.ts', 'resultsTable.ts'].map(
-      (file) => statSync(join(ROOT, 'webview/results', file)).mtimeMs,
-    ),
+    ...[
+      'main.ts',
+      'histogram.ts',
+      'gallery.ts',
+      'header.ts',
+      'resultsTable.ts',
+      'detailPane.ts',
+      'embeddingMap.ts',
+    ].map((file) => statSync(join(ROOT, 'webview/results', file)).mtimeMs),
   );
   if (statSync(bundle).mtimeMs < newestSource)
     console.warn('warning: dist/webview/results.js is older than webview/results/: run `npm run build`');

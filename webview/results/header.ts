@@ -10,7 +10,8 @@ import type { ResultsPayload } from '../../src/protocol/resultsPanel';
 import { element } from '../shared/dom';
 import { describeDataset, formatCount } from '../shared/format';
 import { renderNotices } from '../shared/notices';
-import { describeReference, formatMetric } from './format';
+import { describeReference } from './format';
+import { describeMetrics } from './summary';
 
 /** Listing more skipped files than this helps nobody; the log has them all. */
 const SKIPPED_SHOWN = 200;
@@ -52,11 +53,14 @@ export function renderHeader(payload: ResultsPayload): HTMLElement {
   if (payload.scorer) facts.append(...fact('Scorer', payload.scorer, undefined, 'results-scorer'));
   header.append(facts);
 
-  const metrics = Object.entries(payload.metrics ?? {});
-  if (metrics.length) {
-    const list = element('dl', 'results-metrics');
-    for (const [name, value] of metrics) {
-      list.append(element('dt', undefined, name), element('dd', undefined, formatMetric(value)));
+  const sentences = describeMetrics(payload.metrics);
+  if (sentences.length) {
+    const list = element('ul', 'results-summary');
+    list.setAttribute('aria-label', 'Summary');
+    for (const { key, text } of sentences) {
+      const item = element('li', 'results-summary-item', text);
+      item.dataset.metric = key;
+      list.append(item);
     }
     header.append(list);
   }

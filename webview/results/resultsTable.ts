@@ -2,24 +2,37 @@
  * The ranked rows as a virtual grid: the scroll area is as tall as all rows,
  * but only the rows in view (plus a margin) exist in the DOM, so 60,000 rows
  * cost what 30 do. Rows have a fixed height, which keeps the arithmetic exact.
+ *
+ * The grid shows a view of the rows (filtered and sorted by main.ts through
+ * rowView.ts): `setView` swaps it. Headers sort (a button each, `aria-sort`
+ * on the header cell). One row is selected (the detail pane shows it) and
+ * selection follows the keyboard focus: arrows, Page Up/Down, Home, End move;
+ * Enter opens the sample; O marks it OK; R relabels it; E explains it.
  */
 import type { ResultColumn } from '../../src/protocol/engine';
-import type { ResultRow } from '../../src/protocol/resultsPanel';
+import type { ResultRow, ReviewMarks } from '../../src/protocol/resultsPanel';
 import { element, thumbnailImage } from '../shared/dom';
 import { differsFromContrast, formatScore, formatValue } from './format';
+import { reviewText, type RowSort, type SortKey } from './rowView';
 import { navigate, scrollTopToReveal, visibleWindow, type RowWindow } from './virtualWindow';
 
 /** Must match `--row-height` in media/results.css (56 px thumbnail + padding). */
 export const ROW_HEIGHT = 64;
 
-/** A column of the grid: the fixed ones (rank, thumbnail, sample, score) around the task's own. */
+/** What the grid's hint says and the keys do (the hint is the grid's accessible description). */
+export const KEYBOARD_HINT =
+  'Keys: ↑ ↓ select · Enter open · O mark OK · R relabel… · E explain · click a header to sort';
+
+/** A column of the grid: the fixed ones (rank, thumbnail, sample, review, score) around the task's own. */
 interface GridColumn {
   className: string;
   title: string;
   /** CSS grid track. */
   width: string;
   description?: string;
-  render(row: ResultRow): HTMLElement;
+  /** Undefined: not sortable (the thumbnail). */
+  sortKey?: SortKey;
+  render(row: ResultRow, reviewed: ReviewMarks): HTMLElement;
 }
 
 function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): GridColumn[] {
@@ -27,7 +40,8 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
     {
       className: 'cell-rank',
       title: 'Rank',
-      width: '3.5rem',
+      width: 'var(--rank-track)',
+      sortKey: 'rank',
       render: (row) => textCell('cell-rank', String(row.rank)),
     },
   ];
@@ -35,16 +49,18 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
     grid.push({
       className: 'cell-thumb',
       title: '',
-      width: 'calc(var(--thumb-size) + 8px)',
+      width: 'var(--thumb-track)',
       render: thumbnailCell,
     });
   grid.push({
     className: 'cell-id',
     title: 'Sample',
-    width: 'minmax(3rem, 3fr)',
+    // Wide enough for its header and the start of a file name; the rest of the width goes here first.
+    width: 'minmax(9ch, 3fr)',
+    sortKey: 'id',
     render: (row) => {
       const cell = textCell('cell-id', row.id);
-      cell.title = row.openable ? `${row.id} (click or Enter to open)` : row.id;
+      cell.title = row.openable ? `${row.id} (double-click or Enter to open)` : row.id;
       return cell;
     },
   });
@@ -53,20 +69,41 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
     grid.push({
       className,
       title: column.title,
-      // Every row is its own grid, so tracks cannot size to content: a number column is as wide as its title needs.
-      width: column.kind === 'number' ? `max(4.5rem, ${column.title.length + 2}ch)` : 'minmax(3rem, 1.4fr)',
+      // Every row is its own grid, so tracks cannot size to content: a column is at least as wide as its title.
+      width:
+        column.kind === 'number'
+          ? `max(4.5rem, ${column.title.length + 3}ch)`
+          : `minmax(${column.title.length + 1}ch, 1.4fr)`,
       description: column.description,
+      sortKey: `column:${column.key}`,
       render: (row) => {
         const cell = textCell(className, formatValue(row.values[column.key], column.kind));
-        if (differsFromContrast(row, column)) cell.classList.add('is-contrast');
+        if (differsFromContrast(row, column)) {
+          cell.classList.add('is-contrast');
+          cell.title = `${column.title}: ${cell.textContent ?? ''} (differs from ${column.contrastWith})`;
+        }
         return cell;
       },
     });
   }
   grid.push({
+    className: 'cell-review',
+    title: 'Review',
+    width: 'var(--review-track)',
+    description: 'your decision: OK, or the new label',
+    sortKey: 'review',
+    render: (row, reviewed) => {
+      const mark = reviewed[row.id];
+      const cell = textCell('cell-review', reviewText(mark));
+      if (mark) cell.classList.add(`is-${mark.state}`);
+      return cell;
+    },
+  });
+  grid.push({
     className: 'cell-score',
     title: 'Score',
-    width: '3.75rem',
+    width: 'var(--score-track)',
+    sortKey: 'score',
     render: (row) => textCell('cell-score', formatScore(row.score)),
   });
   return grid;
@@ -93,80 +130,118 @@ function thumbnailCell(row: ResultRow): HTMLElement {
   return thumb;
 }
 
+/** What the grid asks its owner to do with a row. */
+export type RowAction = 'open' | 'explain' | 'markReviewed' | 'relabel';
+
 export interface ResultsTableOptions {
-  rows: readonly ResultRow[];
+  /** Every row of the results (for the columns that have thumbnails and explanations). */
+  allRows: readonly ResultRow[];
   columns: readonly ResultColumn[];
-  scrollTop: number;
-  focused: number;
-  /** Rank of the last sample the task estimates to be an issue (metrics.estimatedIssues): a line is drawn under it. */
-  cutoffRank?: number;
-  onOpen(row: ResultRow): void;
-  /** Explain the prediction for an image row (the row's button, or the E key). */
-  onExplain?(row: ResultRow): void;
-  onViewChange(scrollTop: number, focused: number): void;
+  sort: RowSort;
+  onSort(key: SortKey): void;
+  /** The selected row changed (click, keys); undefined when the view is empty. */
+  onSelect(row: ResultRow | undefined): void;
+  onAction(action: RowAction, row: ResultRow): void;
+  onViewChange(scrollTop: number, selectedIndex: number | undefined): void;
+  /** Whether a row's image can be explained (an image file the panel shows). */
+  canExplain(row: ResultRow): boolean;
 }
 
 export class ResultsTable {
   readonly element: HTMLElement;
   private readonly viewport: HTMLElement;
   private readonly canvas: HTMLElement;
+  private readonly head: HTMLElement;
+  private readonly gridArea: HTMLElement;
   private readonly rendered = new Map<number, HTMLElement>();
   private window: RowWindow = { start: 0, end: 0 };
-  private focused: number;
+  private rows: readonly ResultRow[] = [];
+  private reviewed: ReviewMarks = {};
+  private cutoff: number | undefined;
+  private focused = 0;
   private frame = 0;
   private readonly resizeObserver: ResizeObserver;
   private readonly grid: GridColumn[];
 
   constructor(private readonly options: ResultsTableOptions) {
-    const rows = options.rows;
     this.grid = gridColumns(
       options.columns,
-      rows.some((row) => row.thumbnail !== undefined),
+      options.allRows.some((row) => row.thumbnail !== undefined),
     );
-    this.focused = Math.min(options.focused, Math.max(0, rows.length - 1));
-
+    // The section is a size container (media/results.css): the tracks' variables live on the grid inside it.
     this.element = element('section', 'results-table');
-    this.element.setAttribute('role', 'grid');
-    this.element.setAttribute('aria-label', 'Ranked samples');
-    this.element.setAttribute('aria-rowcount', String(rows.length + 1));
-    this.element.style.setProperty('--columns', this.grid.map((column) => column.width).join(' '));
+    const gridArea = element('div', 'results-grid');
+    gridArea.setAttribute('role', 'grid');
+    gridArea.setAttribute('aria-label', 'Ranked samples');
+    gridArea.style.setProperty('--columns', this.grid.map((column) => column.width).join(' '));
+    this.gridArea = gridArea;
     // Room at the rows' end for the explain button, in the header too so the columns stay aligned.
-    if (rows.some((row) => this.isExplainable(row))) this.element.classList.add('has-explain');
+    if (options.allRows.some((row) => options.canExplain(row))) this.element.classList.add('has-explain');
 
-    const head = element('div', 'results-head-row');
-    head.setAttribute('role', 'row');
-    head.setAttribute('aria-rowindex', '1');
-    for (const column of this.grid) {
-      const cell = element('div', `cell ${column.className}`, column.title);
-      cell.setAttribute('role', 'columnheader');
-      if (column.description) cell.title = column.description;
-      head.append(cell);
-    }
+    const hint = element('p', 'results-keys-hint', KEYBOARD_HINT);
+    hint.id = 'results-keys-hint';
+    gridArea.setAttribute('aria-describedby', hint.id);
+
+    this.head = element('div', 'results-head-row');
+    this.head.setAttribute('role', 'row');
+    this.head.setAttribute('aria-rowindex', '1');
+    this.renderHead(options.sort);
 
     this.viewport = element('div', 'results-viewport');
     this.canvas = element('div', 'results-canvas');
-    this.canvas.style.height = `${rows.length * ROW_HEIGHT}px`;
     this.viewport.append(this.canvas);
-    this.element.append(head, this.viewport);
+    gridArea.append(this.head, this.viewport);
+    this.element.append(hint, gridArea);
 
     this.viewport.addEventListener('scroll', () => this.schedule());
     this.canvas.addEventListener('click', (event) => this.onClick(event));
-    this.canvas.addEventListener('keydown', (event) => this.onKeyDown(event));
-    this.canvas.addEventListener('focusin', (event) => {
+    this.canvas.addEventListener('dblclick', (event) => {
       const position = this.positionOf(event.target);
-      if (position !== undefined && position !== this.focused) {
-        this.focused = position;
-        this.updateTabStop();
-      }
+      if (position !== undefined && !(event.target as HTMLElement).closest?.('.row-explain'))
+        this.act('open', position);
     });
+    this.canvas.addEventListener('keydown', (event) => this.onKeyDown(event));
     this.resizeObserver = new ResizeObserver(() => this.schedule());
     this.resizeObserver.observe(this.viewport);
   }
 
-  /** Call once the element is in the document (heights are known only then). */
-  mount(): void {
-    this.viewport.scrollTop = this.options.scrollTop;
+  /**
+   * Shows `rows` (a filtered, sorted view): `cutoff` is the position after
+   * which the estimated issues end; `selectedIndex` the sample to keep selected.
+   */
+  setView(
+    rows: readonly ResultRow[],
+    options: { sort: RowSort; cutoff?: number; selectedIndex?: number; scrollTop?: number },
+  ): void {
+    this.rows = rows;
+    this.cutoff = options.cutoff;
+    this.renderHead(options.sort);
+    this.gridArea.setAttribute('aria-rowcount', String(rows.length + 1));
+    this.canvas.style.height = `${rows.length * ROW_HEIGHT}px`;
+    for (const row of this.rendered.values()) row.remove();
+    this.rendered.clear();
+    const kept =
+      options.selectedIndex === undefined ? -1 : rows.findIndex((row) => row.index === options.selectedIndex);
+    this.focused = Math.max(0, kept);
+    if (!this.element.isConnected) return;
+    if (options.scrollTop !== undefined) this.viewport.scrollTop = options.scrollTop;
+    if (kept >= 0) this.reveal(kept);
+    else if (options.scrollTop === undefined) this.viewport.scrollTop = 0;
     this.render();
+    this.options.onSelect(rows[this.focused]);
+  }
+
+  /** New review decisions: the rows in view show them; the rest will when they render. */
+  setReviewed(reviewed: ReviewMarks): void {
+    this.reviewed = reviewed;
+    for (const [position, row] of this.rendered) row.replaceWith(this.replaceRow(position, row));
+  }
+
+  /** Call once the element is in the document (heights are known only then). */
+  mount(scrollTop: number): void {
+    this.viewport.scrollTop = scrollTop;
+    this.render();
+    this.options.onSelect(this.rows[this.focused]);
   }
 
   dispose(): void {
@@ -175,12 +250,39 @@ export class ResultsTable {
     this.element.remove();
   }
 
+  get selected(): ResultRow | undefined {
+    return this.rows[this.focused];
+  }
+
+  private renderHead(sort: RowSort): void {
+    const cells = this.grid.map((column) => {
+      const cell = element('div', `cell ${column.className}`);
+      cell.setAttribute('role', 'columnheader');
+      if (column.description) cell.title = column.description;
+      if (column.sortKey === undefined) return cell;
+      const key = column.sortKey;
+      const button = element('button', 'sort-button', column.title);
+      button.type = 'button';
+      const active = sort.key === key;
+      cell.setAttribute('aria-sort', active ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      if (active) {
+        button.classList.add('is-sorted');
+        button.append(element('span', `codicon codicon-arrow-${sort.descending ? 'down' : 'up'}`));
+      }
+      button.setAttribute('aria-label', `Sort by ${column.title}`);
+      button.addEventListener('click', () => this.options.onSort(key));
+      cell.append(button);
+      return cell;
+    });
+    this.head.replaceChildren(...cells);
+  }
+
   private schedule(): void {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.render();
-      this.options.onViewChange(this.viewport.scrollTop, this.focused);
+      this.options.onViewChange(this.viewport.scrollTop, this.rows[this.focused]?.index);
     });
   }
 
@@ -189,7 +291,7 @@ export class ResultsTable {
       this.viewport.scrollTop,
       this.viewport.clientHeight,
       ROW_HEIGHT,
-      this.options.rows.length,
+      this.rows.length,
     );
     for (const [position, row] of this.rendered) {
       if (position < next.start || position >= next.end) {
@@ -198,7 +300,7 @@ export class ResultsTable {
       }
     }
     // The rows kept form one contiguous run; new rows go before or after it, so
-    // DOM order stays rank order (screen readers and tests read it that way).
+    // DOM order stays view order (screen readers and tests read it that way).
     let firstKept = Infinity;
     for (const position of this.rendered.keys()) firstKept = Math.min(firstKept, position);
     const above = document.createDocumentFragment();
@@ -215,20 +317,29 @@ export class ResultsTable {
     this.updateTabStop();
   }
 
-  /**
-   * Exactly one rendered row is reachable with Tab: the focused one, or the
-   * first row in view when the focused one has scrolled out of the DOM.
-   */
+  /** Exactly one rendered row is reachable with Tab: the selected one, or the first in view when it scrolled away. */
   private updateTabStop(): void {
     const firstInView = Math.floor(this.viewport.scrollTop / ROW_HEIGHT);
     const stop = this.rendered.has(this.focused)
       ? this.focused
       : Math.min(Math.max(firstInView, this.window.start), this.window.end - 1);
-    for (const [position, row] of this.rendered) row.tabIndex = position === stop ? 0 : -1;
+    for (const [position, row] of this.rendered) {
+      row.tabIndex = position === stop ? 0 : -1;
+      const selected = position === this.focused;
+      row.classList.toggle('is-selected', selected);
+      row.setAttribute('aria-selected', String(selected));
+    }
+  }
+
+  private replaceRow(position: number, old: HTMLElement): HTMLElement {
+    const row = this.createRow(position);
+    row.tabIndex = old.tabIndex;
+    this.rendered.set(position, row);
+    return row;
   }
 
   private createRow(position: number): HTMLElement {
-    const data = this.options.rows[position];
+    const data = this.rows[position];
     const row = element('div', 'result-row');
     row.setAttribute('role', 'row');
     row.setAttribute('aria-rowindex', String(position + 2));
@@ -237,72 +348,68 @@ export class ResultsTable {
     row.dataset.position = String(position);
     row.tabIndex = -1;
     row.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
-    // Parity by rank, not DOM order: the DOM holds a sliding window of rows.
+    // Parity by position, not DOM order: the DOM holds a sliding window of rows.
     if (position % 2 === 1) row.classList.add('is-even');
     if (data.openable) row.classList.add('is-openable');
-    if (data.rank === this.options.cutoffRank) {
+    if (position === this.cutoff) {
       row.classList.add('is-cutoff');
-      row.title = `The estimated ${data.rank} issues end here`;
+      row.title = `The estimated issues end here (rank ${data.rank})`;
     }
-    for (const column of this.grid) row.append(column.render(data));
+    const mark = this.reviewed[data.id];
+    if (mark) row.classList.add('is-reviewed');
+    if (position === this.focused) {
+      row.classList.add('is-selected');
+      row.setAttribute('aria-selected', 'true');
+    }
+    for (const column of this.grid) row.append(column.render(data, this.reviewed));
     for (const child of Array.from(row.children)) child.setAttribute('role', 'gridcell');
     // Not a `.cell`: the button floats over the row's end and is no column of the grid.
-    if (this.isExplainable(data)) row.append(explainButton(data));
+    if (this.options.canExplain(data)) row.append(explainButton(data));
     return row;
   }
 
   private positionOf(target: EventTarget | null): number | undefined {
     const row = (target as HTMLElement | null)?.closest?.('.result-row') as HTMLElement | null;
     const position = Number(row?.dataset.position);
-    return Number.isInteger(position) ? position : undefined;
+    return row && Number.isInteger(position) ? position : undefined;
   }
 
+  /** A click selects (the detail pane shows the sample); the explain button explains; a double-click opens. */
   private onClick(event: MouseEvent): void {
     const position = this.positionOf(event.target);
     if (position === undefined) return;
     this.focus(position);
-    if ((event.target as HTMLElement).closest?.('.row-explain')) this.explain(position);
-    else this.open(position);
+    if ((event.target as HTMLElement).closest?.('.row-explain')) this.act('explain', position);
   }
 
-  /** Rows whose sample is an image file the panel shows (a thumbnail), when the table offers explanations. */
-  private isExplainable(row: ResultRow): boolean {
-    return this.options.onExplain !== undefined && row.openable && row.thumbnail !== undefined;
-  }
-
-  private explain(position: number): void {
-    const row = this.options.rows[position];
-    if (row && this.isExplainable(row)) this.options.onExplain?.(row);
+  private act(action: RowAction, position: number): void {
+    const row = this.rows[position];
+    if (!row) return;
+    if (action === 'open' && !row.openable) return;
+    if (action === 'explain' && !this.options.canExplain(row)) return;
+    this.options.onAction(action, row);
   }
 
   private onKeyDown(event: KeyboardEvent): void {
     const position = this.positionOf(event.target);
-    if (position === undefined) return;
-    if (event.key === 'Enter' || event.key === ' ') {
+    if (position === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
+    const action: RowAction | undefined =
+      event.key === 'Enter'
+        ? 'open'
+        : ({ e: 'explain', o: 'markReviewed', r: 'relabel' } as const)[event.key.toLowerCase()];
+    if (action) {
       event.preventDefault();
-      this.open(position);
-      return;
-    }
-    if (event.key === 'e' || event.key === 'E') {
-      event.preventDefault();
-      this.explain(position);
+      this.act(action, position);
       return;
     }
     const rowsPerPage = Math.floor(this.viewport.clientHeight / ROW_HEIGHT);
-    const target = navigate(event.key, position, this.options.rows.length, rowsPerPage);
+    const target = navigate(event.key, position, this.rows.length, rowsPerPage);
     if (target === undefined) return;
     event.preventDefault();
     this.focus(target);
   }
 
-  private open(position: number): void {
-    const row = this.options.rows[position];
-    if (row?.openable) this.options.onOpen(row);
-  }
-
-  /** Moves the roving tabindex to `position`, scrolling it into view and rendering it first. */
-  private focus(position: number): void {
-    this.focused = position;
+  private reveal(position: number): void {
     const scrollTop = scrollTopToReveal(
       position,
       this.viewport.scrollTop,
@@ -310,15 +417,25 @@ export class ResultsTable {
       ROW_HEIGHT,
     );
     if (scrollTop !== this.viewport.scrollTop) this.viewport.scrollTop = scrollTop;
-    this.render();
-    this.rendered.get(position)?.focus({ preventScroll: true });
-    this.options.onViewChange(this.viewport.scrollTop, this.focused);
   }
 
-  /** Scrolls the row of sample `index` into view and focuses it (a gallery tile of a sample that is no file). */
-  reveal(index: number): void {
-    const position = this.options.rows.findIndex((row) => row.index === index);
-    if (position >= 0) this.focus(position);
+  /** Selects `position` and moves the roving tabindex there, scrolling it into view and rendering it first. */
+  private focus(position: number, takeFocus = true): void {
+    const changed = position !== this.focused;
+    this.focused = position;
+    this.reveal(position);
+    this.render();
+    if (takeFocus) this.rendered.get(position)?.focus({ preventScroll: true });
+    if (changed || takeFocus) this.options.onSelect(this.rows[position]);
+    this.options.onViewChange(this.viewport.scrollTop, this.rows[position]?.index);
+  }
+
+  /** Selects the row of sample `index` (a gallery tile, a neighbour, a point of the map), if the view has it. */
+  select(index: number, takeFocus = true): boolean {
+    const position = this.rows.findIndex((row) => row.index === index);
+    if (position < 0) return false;
+    this.focus(position, takeFocus);
+    return true;
   }
 
   /** The rows currently in the DOM (for debugging and tests). */

@@ -9,6 +9,7 @@ import type { CalibrationPanels } from '../calibrate/calibratePanel';
 import { resolveScanInputs } from './resolveScanInputs';
 import { reportScanFailure, withEngineProgress } from './runScanWithProgress';
 import type { ExtensionServices } from './services';
+import { ensureTrusted } from './vscodeTrust';
 
 export const CALIBRATE_COMMAND = 'margin.calibrate';
 
@@ -32,7 +33,8 @@ export async function runCalibrateCommand(
   arg?: unknown,
 ): Promise<CalibrationResult | undefined> {
   const { log, engine } = services;
-  const inputs = await resolveScanInputs(arg, services.fallbackCacheRoot, log, 'none');
+  if (!ensureTrusted('calibrating the label scorers')) return undefined;
+  const inputs = await resolveScanInputs(arg, services.fallbackCacheRoot, log, 'none', services.targets);
   if (!inputs) return undefined;
   const params: CalibrateParams = {
     datasets: [{ role: 'data', path: inputs.data }],

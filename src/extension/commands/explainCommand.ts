@@ -15,6 +15,7 @@ import type { SaliencyPanels } from '../saliency/saliencyPanel';
 import { IMAGE_EXTENSIONS, isImagePath } from '../saliency/saliencySubject';
 import { readScanSettings } from '../settings';
 import type { ExtensionServices } from './services';
+import { ensureTrusted } from './vscodeTrust';
 
 export const EXPLAIN_COMMAND = 'margin.explainPrediction';
 
@@ -25,13 +26,14 @@ export async function runExplainCommand(
   arg?: unknown,
 ): Promise<SaliencyState | undefined> {
   const { log } = services;
+  if (!ensureTrusted('explaining a prediction')) return undefined;
   const args = parseExplainArgs(arg);
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const given = (value: string | undefined) => (value ? resolveUserPath(value, root) : undefined);
 
   const image = given(args.image) ?? activeImage() ?? (await pickImage());
   if (!image) return undefined;
-  const model = given(args.model) ?? (await workspaceModel(log));
+  const model = given(args.model) ?? (await workspaceModel(log, services.targets?.get('model')));
   if (!model) return undefined;
 
   const panel = panels.show({ input: image, model });
@@ -65,8 +67,14 @@ async function pickImage(): Promise<string | undefined> {
   return picked?.[0]?.fsPath;
 }
 
-/** margin.modelPath, else the workspace's ONNX model (asking when there are several), else a file the user picks. */
-async function workspaceModel(log: vscode.LogOutputChannel): Promise<string | undefined> {
+/**
+ * margin.modelPath, else the model chosen for this workspace, else the
+ * workspace's ONNX model (asking when there are several), else a file the user picks.
+ */
+async function workspaceModel(
+  log: vscode.LogOutputChannel,
+  chosen: string | undefined,
+): Promise<string | undefined> {
   const config = vscode.workspace.getConfiguration('margin');
   const read = readScanSettings((key) => config.get(key));
   if (!read.ok) {
@@ -76,6 +84,7 @@ async function workspaceModel(log: vscode.LogOutputChannel): Promise<string | un
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const setting = read.settings.modelPath ? resolveUserPath(read.settings.modelPath, root) : undefined;
   if (setting) return setting;
+  if (chosen) return chosen;
   const candidates = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'MARGIN: looking for ONNX models' },
     (_progress, token) => findModelCandidates(token),

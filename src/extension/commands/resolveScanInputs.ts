@@ -1,12 +1,14 @@
 /**
  * Decides what a scan command scans: the command argument first, then the
- * `margin.*` settings, then what the workspace holds (asking when it holds
- * several, or nothing). A task that compares with a reference set gets one the
+ * `margin.*` settings, then the model and dataset chosen for this workspace
+ * (side panel, Choose Model…/Dataset…), then what the workspace holds (asking
+ * when it holds several, or nothing). A task that compares with a reference set gets one the
  * same way; a required one is asked for, an optional one is used when given.
  */
 import * as vscode from 'vscode';
 import { findDatasetCandidates, findModelCandidates } from '../discovery/workspaceSearch';
 import { pickDataset, pickModel, type DatasetQuestion } from '../discovery/pickTarget';
+import type { RememberedTargets } from '../discovery/rememberedTargets';
 import { parseScanArgs, resolveUserPath } from '../discovery/scanArguments';
 import { readScanSettings, type ScanSettings } from '../settings';
 
@@ -34,6 +36,7 @@ export async function resolveScanInputs(
   fallbackCacheRoot: string,
   log: vscode.LogOutputChannel,
   referenceUse: ReferenceUse = 'none',
+  remembered?: RememberedTargets,
 ): Promise<ScanInputs | undefined> {
   const config = vscode.workspace.getConfiguration('margin');
   const read = readScanSettings((key) => config.get(key));
@@ -56,6 +59,7 @@ export async function resolveScanInputs(
   const data =
     given(args.data, 'dataset') ??
     given(settings.dataPath, 'margin.dataPath') ??
+    remembered?.get('dataset') ??
     (await pickDataset(await datasetCandidates()));
   if (!data) return undefined;
 
@@ -70,7 +74,8 @@ export async function resolveScanInputs(
     }
   }
 
-  let model = given(args.model, 'model') ?? given(settings.modelPath, 'margin.modelPath');
+  let model =
+    given(args.model, 'model') ?? given(settings.modelPath, 'margin.modelPath') ?? remembered?.get('model');
   if (!model) {
     const picked = await pickModel(
       await withSearchProgress('MARGIN: looking for ONNX models', findModelCandidates),

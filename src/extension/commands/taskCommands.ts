@@ -8,6 +8,7 @@ import type { ScanParams, ScanResult } from '../../protocol/engine';
 import type { ScanSettings } from '../settings';
 import { resolveScanInputs, type ReferenceUse } from './resolveScanInputs';
 import { runScanWithProgress } from './runScanWithProgress';
+import { ensureTrusted } from './vscodeTrust';
 import type { ExtensionServices } from './services';
 
 export interface TaskCommand {
@@ -63,8 +64,16 @@ export async function runTaskCommand(
   services: ExtensionServices,
   spec: TaskCommand,
   arg?: unknown,
+  options: { noCache?: boolean } = {},
 ): Promise<ScanResult | undefined> {
-  const inputs = await resolveScanInputs(arg, services.fallbackCacheRoot, services.log, spec.reference);
+  if (!ensureTrusted(spec.progress.replace(/^MARGIN: /, ''))) return undefined;
+  const inputs = await resolveScanInputs(
+    arg,
+    services.fallbackCacheRoot,
+    services.log,
+    spec.reference,
+    services.targets,
+  );
   if (!inputs) return undefined;
   const params: ScanParams = {
     task: spec.task,
@@ -78,7 +87,11 @@ export async function runTaskCommand(
   if (inputs.settings.k !== undefined) params.k = inputs.settings.k;
   if (spec.count) params.count = spec.count(inputs.settings);
   if (spec.scorer) params.scorer = spec.scorer(inputs.settings);
+  if (options.noCache) params.noCache = true;
   const result = await runScanWithProgress(services, params, spec.progress);
-  if (result) services.panels.show(result);
+  if (result) {
+    services.results.publish(result, inputs.cacheRoot);
+    services.panels.show(result);
+  }
   return result;
 }

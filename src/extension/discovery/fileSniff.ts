@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { isDatasetTable } from './tableShape';
 
 const HEAD_BYTES = 4096;
 
@@ -47,45 +48,12 @@ export function isNpyHead(head: Buffer): boolean {
 }
 
 /**
- * Header names of a manifest's path column (the engine's PATH_COLUMN_NAMES in
- * src/data/table.ts: the extension host cannot import the engine's folders).
- */
-const PATH_COLUMN_NAMES = ['path', 'file', 'filename', 'image', 'filepath'];
-
-/**
- * A manifest or table has a header with at least two columns (CSV/TSV), or only
- * a path column (a manifest of unlabelled images), or a first line that is a
- * JSON object (JSONL). Result files MARGIN wrote itself (`rank` and `score`
- * columns) are not datasets.
+ * A manifest or table MARGIN can scan: its rows name image files, hold a text,
+ * or hold numeric features beside a label (tableShape.ts). Answer keys and
+ * result files MARGIN wrote itself are not datasets.
  */
 export function isTableHead(head: string, extension: string): boolean {
-  const firstLine =
-    head
-      .split(/\r?\n/, 1)[0]
-      ?.replace(/^\uFEFF/, '')
-      .trim() ?? '';
-  if (!firstLine) return false;
-  if (extension === '.jsonl') {
-    try {
-      const row = JSON.parse(firstLine) as unknown;
-      return (
-        typeof row === 'object' && row !== null && !Array.isArray(row) && !isResultsColumns(Object.keys(row))
-      );
-    } catch {
-      return false;
-    }
-  }
-  const separator = extension === '.tsv' ? '\t' : ',';
-  const columns = firstLine
-    .split(separator)
-    .map((column) => column.trim().replace(/^"|"$/g, '').toLowerCase());
-  if (columns.length === 1) return PATH_COLUMN_NAMES.includes(columns[0]);
-  return !isResultsColumns(columns);
-}
-
-function isResultsColumns(columns: string[]): boolean {
-  const names = new Set(columns.map((column) => column.toLowerCase()));
-  return names.has('rank') && names.has('score');
+  return isDatasetTable(head, extension);
 }
 
 export async function looksLikeIdxImages(path: string): Promise<boolean> {

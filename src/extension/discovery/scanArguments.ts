@@ -2,7 +2,7 @@
  * The optional argument of the scan commands, as tests and menus pass it.
  * Pure: validates an unknown value and resolves workspace-relative paths.
  */
-import { isAbsolute, normalize, resolve } from 'node:path';
+import { extname, isAbsolute, normalize, resolve } from 'node:path';
 
 export interface ScanCommandArgs {
   /** Dataset path, absolute or relative to the workspace folder. */
@@ -15,12 +15,16 @@ export interface ScanCommandArgs {
 
 /**
  * Accepts `{ data?, model?, reference? }`, a file Uri (explorer context menu:
- * the dataset), or nothing. Anything else is ignored rather than trusted.
+ * the dataset, or the model when it is a `.onnx` file), or nothing. Anything
+ * else is ignored rather than trusted.
  */
 export function parseScanArgs(arg: unknown): ScanCommandArgs {
   if (arg === null || typeof arg !== 'object') return {};
   const candidate = arg as Record<string, unknown>;
-  if (candidate.scheme === 'file' && typeof candidate.fsPath === 'string') return { data: candidate.fsPath };
+  if (candidate.scheme === 'file' && typeof candidate.fsPath === 'string')
+    return extname(candidate.fsPath).toLowerCase() === '.onnx'
+      ? { model: candidate.fsPath }
+      : { data: candidate.fsPath };
   const args: ScanCommandArgs = {};
   for (const key of ['data', 'model', 'reference'] as const) {
     const value = candidate[key];

@@ -4,7 +4,7 @@
  */
 import { dirname, extname, sep } from 'node:path';
 import type { ColumnValue, ResultColumn, SampleResult, ScanResult } from '../../protocol/engine';
-import type { ResultRow, ResultsPayload } from '../../protocol/webview';
+import type { EmbeddingMap, ResultRow, ResultsPayload, ReviewMarks } from '../../protocol/resultsPanel';
 
 /** Files a webview <img> can show directly. */
 const THUMBNAIL_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
@@ -78,7 +78,45 @@ export function buildResultRow(
     openable: sample.path !== undefined,
   };
   if (thumbnail !== undefined) row.thumbnail = thumbnail;
+  const neighbours = neighboursOf(sample);
+  if (neighbours) row.neighbours = neighbours;
   return row;
+}
+
+/**
+ * The sample's kNN neighbours (dataset indices), when the engine sent them.
+ * Read defensively: the field is newer than some caches, and a list of
+ * anything but indices is dropped rather than shown.
+ */
+export function neighboursOf(sample: SampleResult): number[] | undefined {
+  const value = (sample as { neighbours?: unknown }).neighbours;
+  if (!Array.isArray(value)) return undefined;
+  return value.every((entry) => Number.isInteger(entry) && entry >= 0) ? (value as number[]) : undefined;
+}
+
+/** The result's 2-D map of the embeddings, when it has one of the right length. */
+export function embeddingMapOf(result: ScanResult): EmbeddingMap | undefined {
+  const map = (result as { map?: unknown }).map as Partial<EmbeddingMap> | undefined;
+  if (!map || !Array.isArray(map.x) || !Array.isArray(map.y) || map.x.length !== map.y.length)
+    return undefined;
+  return { method: String(map.method ?? 'pca'), x: map.x, y: map.y };
+}
+
+/** A review decision as the review store keeps it (src/extension/review/reviewStore.ts). */
+export type StoredDecision = { state: 'ok' } | { state: 'relabelled'; to: string; from?: string };
+
+/** The decisions of the result's samples, by sample id; `decision` is the review store's lookup. */
+export function reviewMarks(
+  result: Pick<ScanResult, 'samples' | 'dataset'>,
+  decision: (datasetKey: string, sampleId: string) => StoredDecision | undefined,
+): ReviewMarks {
+  const marks: ReviewMarks = {};
+  for (const sample of result.samples) {
+    const found = decision(result.dataset.source, sample.id);
+    if (found?.state === 'ok') marks[sample.id] = { state: 'ok' };
+    else if (found?.state === 'relabelled') marks[sample.id] = { state: 'relabelled', to: found.to };
+  }
+  return marks;
 }
 
 /**
@@ -115,5 +153,7 @@ export function buildResultsPayload(
   if (result.prototypes) payload.prototypes = result.prototypes;
   if (result.criticisms) payload.criticisms = result.criticisms;
   if (result.distribution) payload.distribution = result.distribution;
+  const map = embeddingMapOf(result);
+  if (map) payload.map = map;
   return payload;
 }

@@ -10,6 +10,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
+import { grantResourceRoots, refusedRootsMessage } from './resourceRoots';
 import { dispatchByType, WebviewChannel, type MessageHandlers, type PanelMessage } from './webviewChannel';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
@@ -25,6 +26,8 @@ export interface PanelHostOptions<WebviewMessage> {
   log: vscode.LogOutputChannel;
   /** How the log names this panel, e.g. "results panel". */
   name: string;
+  /** `.margin/` folders outside the workspace whose files the panel may show (the global-storage fallback). */
+  marginFolders?: readonly string[];
 }
 
 export abstract class PanelHost<HostMessage, WebviewMessage extends { type: string }> extends Disposable {
@@ -102,13 +105,32 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
     this.panel.reveal(undefined, false);
   }
 
+  /**
+   * The extension's own assets, and those of `extraRoots` that lie inside a
+   * workspace folder, the extension or a `.margin/` folder (resourceRoots.ts);
+   * the others are refused, logged and named to the user once.
+   */
   private resourceRoots(extraRoots: readonly vscode.Uri[]): vscode.Uri[] {
     const { extensionUri } = this.options;
+    const { granted, refused } = grantResourceRoots(
+      extraRoots.map((uri) => uri.fsPath),
+      {
+        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+        extensionFolder: extensionUri.fsPath,
+        marginFolders: this.options.marginFolders ?? [],
+      },
+    );
+    if (refused.length > 0) {
+      this.log.warn(
+        `${this.options.name}: not a webview root (outside the workspace): ${refused.join(', ')}`,
+      );
+      void vscode.window.showWarningMessage(refusedRootsMessage(refused));
+    }
     return [
       vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
       vscode.Uri.joinPath(extensionUri, 'media'),
       vscode.Uri.joinPath(extensionUri, ...CODICONS),
-      ...extraRoots,
+      ...granted.map((folder) => vscode.Uri.file(folder)),
     ];
   }
 

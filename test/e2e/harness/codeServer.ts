@@ -1,7 +1,7 @@
 /** Starts code-server (VS Code 1.100.3 in a browser) on a free local port and stops it completely. */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { killSession, killSessionNow } from './processes';
@@ -121,4 +121,43 @@ async function waitForHealth(
       throw new Error(`code-server did not answer ${origin}/healthz within ${timeoutMs / 1000} s`);
     await new Promise((done) => setTimeout(done, 200));
   }
+}
+
+/**
+ * Installs `vsix` into `extensionsDir` the way a user does (`code-server
+ * --install-extension`), and returns the folder it unpacked the extension into.
+ */
+export async function installExtension(
+  installDir: string,
+  vsix: string,
+  extensionsDir: string,
+  logFile: string,
+): Promise<string> {
+  const entry = join(installDir, 'node_modules/code-server/out/node/entry.js');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env))
+    if (name.startsWith('VSCODE_') || name === 'NODE_OPTIONS') delete env[name];
+  const log = createWriteStream(logFile);
+  const child = spawn(
+    process.execPath,
+    [entry, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
+  const code = await new Promise<number | null>((done, failed) => {
+    child.once('error', failed);
+    child.once('exit', done);
+  });
+  log.end();
+  if (code !== 0)
+    throw new Error(`code-server --install-extension ${vsix} exited with ${code}; see ${logFile}`);
+  const installed = (await readdir(extensionsDir, { withFileTypes: true })).filter((entry) =>
+    entry.isDirectory(),
+  );
+  if (installed.length !== 1)
+    throw new Error(
+      `expected one extension in ${extensionsDir}, found: ${installed.map((e) => e.name).join(', ')}`,
+    );
+  return join(extensionsDir, installed[0].name);
 }

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type { ScanResult } from '../../../src/protocol/engine';
 import { formatValue } from '../../../webview/results/format';
 import { cliScanWith, exampleScans } from '../cliReference';
@@ -19,35 +19,26 @@ import { partTimeLimitMs, runPart } from './part';
 import { repoRoot } from './paths';
 import { readMapCanvases, saliencyFrame } from './saliencyFrame';
 import { waitForWorkbench } from './session';
-import { check, inSession, runFromPalette, switchToLightTheme } from './workbenchSteps';
+import { answerQuickPick, check, inSession, runFromPalette, switchToLightTheme } from './workbenchSteps';
 
 const PART_TIME_LIMIT_MS = partTimeLimitMs(12 * 60_000);
 const ROWS_COMPARED = 8;
 
 /**
- * Answers a quick pick titled `title` by typing `choice` and taking the first
- * match. Resolves without doing anything if no such pick shows up in `timeoutMs`
- * (a command that found only one candidate does not ask).
+ * Opens the MARGIN view (activity bar) and expands Label issues: the tree
+ * names the workspace's model and image folder, and the task's first flagged
+ * sample is the CLI's top-ranked one (its file name, as the item's label).
  */
-async function answerQuickPick(
-  page: Page,
-  title: string,
-  choice: string,
-  timeoutMs = 30_000,
-): Promise<boolean> {
-  const widget = page.locator('.quick-input-widget', { hasText: title });
-  try {
-    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch {
-    return false;
-  }
-  await page.locator('.quick-input-widget input').fill(choice);
-  await page
-    .locator('.quick-input-list .monaco-list-row', { hasText: choice })
-    .first()
-    .waitFor({ state: 'visible', timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  return true;
+async function checkSidePanel(page: Page, cli: ScanResult): Promise<void> {
+  await runFromPalette(page, 'MARGIN Lens: Focus on Review View');
+  const tree = page.locator('.part.sidebar .monaco-list');
+  const row = (text: string) => tree.locator('.monaco-list-row', { hasText: text }).first();
+  await row('model.onnx').waitFor({ state: 'visible', timeout: 30_000 });
+  await row('images').waitFor({ state: 'visible', timeout: 30_000 });
+  const task = row('Label issues');
+  await task.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await task.getAttribute('aria-expanded')) !== 'true') await task.click();
+  await row(basename(cli.samples[0].id)).waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /**
@@ -135,7 +126,7 @@ function uiScans(workspace: string): UiScan[] {
   ];
 }
 
-/** What a row's cells read: rank, thumbnail (no text), sample, the task's columns, score. */
+/** What a row's cells read: rank, thumbnail (no text), sample, the task's columns, review, score. */
 function expectedCells(result: ScanResult, position: number): string[] {
   const sample = result.samples[position];
   const columns = result.columns.filter((column) =>
@@ -146,8 +137,59 @@ function expectedCells(result: ScanResult, position: number): string[] {
     '',
     sample.id,
     ...columns.map((column) => formatValue(sample[column.key], column.kind)),
+    '', // Review: no decision yet in a fresh workspace
     sample.score.toFixed(3),
   ];
+}
+
+/**
+ * Selects the second row: the detail pane shows that sample, enlarged, with
+ * the CLI's neighbours in the CLI's order and their labels; the histogram has
+ * bars; the map's canvas has dots of several colours.
+ */
+async function checkDetailPane(results: FrameLocator, rows: Locator, cli: ScanResult): Promise<void> {
+  const sample = cli.samples[1];
+  await rows.nth(1).click();
+  const pane = results.locator('.detail-pane');
+  await pane.locator('.neighbour-tile').first().waitFor({ state: 'visible', timeout: 30_000 });
+  assert.equal(await pane.getAttribute('data-index'), String(sample.index));
+  assert.equal((await pane.locator('.detail-id').innerText()).trim(), sample.id);
+  const image = await pane
+    .locator('.detail-image')
+    .evaluate((img: HTMLImageElement) => ({ width: img.clientWidth, natural: img.naturalWidth }));
+  assert.ok(image.natural === 28 && image.width >= 4 * 28, `the sample shows ${image.width}px wide`);
+  const neighbours = sample.neighbours ?? [];
+  assert.ok(neighbours.length > 0, 'the CLI result has no neighbours for the sample');
+  const byIndex = new Map(cli.samples.map((other) => [other.index, other]));
+  const tiles = await pane
+    .locator('.neighbour-tile')
+    .evaluateAll((nodes) =>
+      nodes.map((node) => [
+        Number((node as HTMLElement).dataset.index),
+        node.querySelector('.neighbour-label')?.textContent ?? '',
+      ]),
+    );
+  assert.deepEqual(
+    tiles,
+    neighbours.map((index) => [index, String(byIndex.get(index)?.label ?? '—')]),
+  );
+  assert.ok(
+    (await results.locator('.score-histogram .histogram-bar').count()) > 0,
+    'the histogram has no bars',
+  );
+  const map = await results.locator('.map-canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i + 3] > 0) {
+        painted++;
+        colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      }
+    return { painted, colours: colours.size };
+  });
+  assert.ok(map.painted > 200 && map.colours >= 3, `the map canvas: ${JSON.stringify(map)}`);
+  assert.ok((await results.locator('.map-overlay .map-axis .tick').count()) > 2, 'the map has no axes');
 }
 
 const slug = (tab: string) =>
@@ -213,9 +255,29 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
         },
       );
 
-      await check(tally, `${scan.tab}: a click on a row opens that sample in the editor`, async () => {
+      if (scan === scans[0])
+        await check(
+          tally,
+          `${scan.tab}: a selected row's detail pane lists its neighbours; the histogram and the map are drawn`,
+          async () => {
+            await checkDetailPane(results, rows, cli);
+            console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-detail-dark`)}`);
+          },
+        );
+      if (scan === scans[0])
+        await check(
+          tally,
+          'the side panel lists the model, the dataset and the flagged label issues',
+          async () => {
+            await checkSidePanel(page, cli);
+            console.log(`    screenshot: ${await session.screenshot('side-panel-dark')}`);
+          },
+        );
+
+      await check(tally, `${scan.tab}: a double-click on a row opens that sample in the editor`, async () => {
         const target = cli.samples[2];
-        await rows.nth(2).click();
+        // A click selects the row (the detail pane shows it); a double-click, Enter or Open opens it.
+        await rows.nth(2).dblclick();
         // The sample opens beside the panel, in the group that then has focus.
         const activeTab = page.locator('.editor-group-container.active .tab.active');
         await activeTab
@@ -239,6 +301,14 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
           for (const selector of scan.views)
             await results.locator(selector).first().waitFor({ state: 'visible', timeout: 30_000 });
           console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-light`)}`);
+          if (scan === scans[0]) {
+            await rows.nth(1).click();
+            await results
+              .locator('.detail-pane .neighbour-tile')
+              .first()
+              .waitFor({ state: 'visible', timeout: 30_000 });
+            console.log(`    screenshot: ${await session.screenshot(`${slug(scan.tab)}-detail-light`)}`);
+          }
         }
       },
     );
@@ -258,6 +328,39 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
         const [reading] = await readMapCanvases(saliency);
         assert.ok(reading && reading.distinct >= 16, 'the map canvas is uniform');
         console.log(`    screenshot: ${await session.screenshot('row-explained-light')}`);
+      },
+    );
+
+    await check(
+      tally,
+      'Mark OK survives a window reload: the sample is still marked and no longer flagged in the side panel',
+      async () => {
+        await openPanel(scans[0]);
+        const first = rows.first();
+        const id = (await first.locator('.cell-id').innerText()).trim();
+        await first.click();
+        await results.locator('.detail-pane button', { hasText: 'Mark OK' }).click();
+        const marked = rows.filter({ hasText: id }).locator('.cell-review', { hasText: 'OK' });
+        await marked.waitFor({ state: 'visible', timeout: 30_000 });
+
+        await runFromPalette(page, 'Developer: Reload Window');
+        await page.waitForTimeout(2_000); // the old workbench is still on screen for a moment
+        await waitForWorkbench(page, 120_000);
+        await openPanel(scans[0]);
+        await marked.waitFor({ state: 'visible', timeout: 60_000 });
+        await runFromPalette(page, 'MARGIN Lens: Focus on Review View');
+        const tree = page.locator('.part.sidebar .monaco-list');
+        const task = tree.locator('.monaco-list-row', { hasText: 'Label issues' }).first();
+        await task.waitFor({ state: 'visible', timeout: 30_000 });
+        if ((await task.getAttribute('aria-expanded')) !== 'true') await task.click();
+        // The task's other flagged samples are listed; the reviewed one is not.
+        await tree
+          .locator('.monaco-list-row[aria-level="2"]')
+          .first()
+          .waitFor({ state: 'visible', timeout: 30_000 });
+        const listed = await tree.locator('.monaco-list-row', { hasText: basename(id) }).count();
+        assert.equal(listed, 0, `${id} is still listed as flagged after Mark OK and a reload`);
+        console.log(`    screenshot: ${await session.screenshot('reviewed-after-reload')}`);
       },
     );
   });

@@ -1,13 +1,14 @@
 /**
  * A VS Code workbench in headless Chromium, served by a fresh code-server, with
- * the extension under test loaded unpacked (extensionDevelopmentPath) and,
- * optionally, an in-host test suite (extensionTestsPath).
+ * the extension under test loaded unpacked (extensionDevelopmentPath) or
+ * installed from a .vsix, and, optionally, an in-host test suite (extensionTestsPath).
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startCodeServer, type CodeServer } from './codeServer';
+import { installExtension, startCodeServer, type CodeServer } from './codeServer';
 import { killProcessesMentioning } from './processes';
 import { onCleanup } from './part';
 import { artifactsDir, chromiumPath, codeServerInstallDir, extensionPath } from './paths';
@@ -20,6 +21,12 @@ export interface SessionOptions {
   extensionTestsPath?: string;
   /** Receives what the workbench logs for automation (the extension host's console output). */
   onAutomationLog?: (level: string, message: string) => void;
+  /**
+   * A .vsix to install (code-server --install-extension) into a fresh extensions
+   * folder instead of loading the clone unpacked. The folder lies outside the
+   * clone, so the installed extension cannot find the clone's node_modules.
+   */
+  vsix?: string;
 }
 
 export interface AutomationExit {
@@ -31,6 +38,8 @@ export interface Session {
   page: Page;
   server: CodeServer;
   work: WorkFolder;
+  /** The folder code-server unpacked the .vsix into (sessions opened with `vsix` only). */
+  installedExtension?: string;
   /** Settles when the workbench calls `codeAutomationExit` (after the in-host suite's `run()` settles). */
   automationExit: Promise<AutomationExit>;
   /** Saves a full-page screenshot under artifacts/ and returns its path. */
@@ -56,24 +65,45 @@ export function workbenchUrl(
   port: number,
   workspace: string,
   extensionTestsPath?: string,
+  /** The unpacked extension to load; null loads none (the installed ones only). */
+  developmentPath: string | null = extensionPath,
 ): string {
   // The workbench resolves these paths on the server side, so they must be vscode-remote URIs.
   const remote = (path: string) => `vscode-remote://127.0.0.1:${port}${path}`;
-  const payload: [string, string][] = [['extensionDevelopmentPath', remote(extensionPath)]];
+  const payload: [string, string][] = [];
+  if (developmentPath) payload.push(['extensionDevelopmentPath', remote(developmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
-  return `${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const folder = `${origin}/?folder=${encodeURIComponent(workspace)}`;
+  // Nothing to load unpacked (a .vsix session): no payload, so the workbench is a plain one.
+  return payload.length > 0 ? `${folder}&payload=${encodeURIComponent(JSON.stringify(payload))}` : folder;
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
-  const work = await prepareWorkFolder();
+  let work = await prepareWorkFolder();
   await mkdir(artifactsDir, { recursive: true });
   const artifact = (file: string) => join(artifactsDir, `${options.name}-${file}`);
 
+  let installedExtension: string | undefined;
+  if (options.vsix) {
+    // Outside the clone (os.tmpdir(), read before TMPDIR points into the profile below).
+    const extensionsDir = await mkdtemp(join(tmpdir(), 'margin-e2e-extensions-'));
+    onCleanup(() => rm(extensionsDir, { recursive: true, force: true }));
+    work = { ...work, extensionsDir };
+    installedExtension = await installExtension(
+      codeServerInstallDir(),
+      options.vsix,
+      extensionsDir,
+      artifact('install-extension.log'),
+    );
+  }
+
   const server = await startCodeServer(codeServerInstallDir(), work, artifact('code-server.log'));
   const stopServer = onCleanup(() => server.stop());
-  // Last safety net, registered first so it runs last: anything still naming the profile folder.
+  // Last safety net, registered first so it runs last: anything still naming the profile folder
+  // (or the installed extension's folder, where a .vsix session's engine runs from).
   const sweep = async () => {
-    const killed = await killProcessesMentioning(work.profile);
+    let killed = await killProcessesMentioning(work.profile);
+    if (installedExtension) killed += await killProcessesMentioning(installedExtension);
     if (killed > 0) console.error(`harness: killed ${killed} process(es) left over from this run`);
   };
   const unregisterSweep = onCleanup(sweep);
@@ -123,7 +153,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     }
   });
 
-  await page.goto(workbenchUrl(server.origin, server.port, work.workspace, options.extensionTestsPath), {
+  const developmentPath = options.vsix ? null : extensionPath;
+  const url = workbenchUrl(
+    server.origin,
+    server.port,
+    work.workspace,
+    options.extensionTestsPath,
+    developmentPath,
+  );
+  await page.goto(url, {
     waitUntil: 'domcontentloaded',
     timeout: 60_000,
   });
@@ -141,7 +179,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     await server.stop();
     await sweep();
   };
-  return { page, server, work, automationExit, screenshot, close };
+  return { page, server, work, installedExtension, automationExit, screenshot, close };
 }
 
 /** Resolves when the workbench has rendered its main parts. */

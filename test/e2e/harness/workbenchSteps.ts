@@ -80,3 +80,29 @@ export async function inSession(
     await session.close();
   }
 }
+
+/**
+ * Answers a quick pick titled `title` by typing `choice` and taking the first
+ * match. Resolves without doing anything if no such pick shows up in `timeoutMs`
+ * (a command that found only one candidate does not ask).
+ */
+export async function answerQuickPick(
+  page: Page,
+  title: string,
+  choice: string,
+  timeoutMs = 30_000,
+): Promise<boolean> {
+  const widget = page.locator('.quick-input-widget', { hasText: title });
+  try {
+    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    return false;
+  }
+  await page.locator('.quick-input-widget input').fill(choice);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: choice })
+    .first()
+    .waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  return true;
+}

@@ -55,7 +55,7 @@ describe('extension/discovery/fileSniff', () => {
   });
 
   describe('tables', () => {
-    it('accepts CSV/TSV with two or more header columns', () => {
+    it('accepts CSV/TSV tables the engine reads as a dataset, and nothing else', () => {
       assert.equal(isTableHead('path,label\nimg/a.png,cat\n', '.csv'), true);
       assert.equal(isTableHead('\uFEFF"text"\t"label"\nhello\tspam\n', '.tsv'), true);
       assert.equal(isTableHead('just one column\nvalue\n', '.csv'), false);

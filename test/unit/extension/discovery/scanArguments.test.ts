@@ -19,6 +19,12 @@ describe('extension/discovery/scanArguments', () => {
     assert.deepEqual(parseScanArgs({ scheme: 'untitled', fsPath: 'Untitled-1' }), {});
   });
 
+  it('takes a .onnx file Uri (explorer menu on a model) as the model, not the dataset', () => {
+    assert.deepEqual(parseScanArgs({ scheme: 'file', fsPath: '/w/Model.ONNX', path: '/w/Model.ONNX' }), {
+      model: '/w/Model.ONNX',
+    });
+  });
+
   it('resolves relative paths from the workspace folder and keeps absolute ones', () => {
     assert.equal(resolveUserPath('data/images', '/w'), '/w/data/images');
     assert.equal(resolveUserPath('/elsewhere/./m.onnx', '/w'), '/elsewhere/m.onnx');

@@ -4,7 +4,9 @@ import {
   buildResultsPayload,
   commonFolder,
   isInsideFolder,
+  reviewMarks,
   thumbnailRoots,
+  type StoredDecision,
 } from '../../../../src/extension/results/resultsPayload';
 
 function scanResult(overrides: Partial<ScanResult> = {}): ScanResult {
@@ -167,5 +169,33 @@ describe('extension/results/resultsPayload', () => {
     assert.equal(isInsideFolder('/w/images-old/a.png', '/w/images'), false);
     assert.equal(isInsideFolder('/w/images', '/w/images'), true);
     assert.equal(isInsideFolder('/w/a.png', '/'), true);
+  });
+
+  it("passes each sample's neighbours and the 2-D map through; drops malformed ones", () => {
+    const result = scanResult();
+    result.samples[0].neighbours = [0, 3];
+    result.samples[1].neighbours = [2, -1];
+    (result as { map?: unknown }).map = { method: 'pca', x: [0, 1, 2, 3], y: [3, 2, 1, 0] };
+    const payload = buildResultsPayload(result, ['/w/images'], toUri);
+    assert.deepEqual(payload.rows[0].neighbours, [0, 3]);
+    assert.equal(payload.rows[1].neighbours, undefined, 'a negative index is no sample');
+    assert.equal('neighbours' in payload.rows[2], false);
+    assert.deepEqual(payload.map, { method: 'pca', x: [0, 1, 2, 3], y: [3, 2, 1, 0] });
+    (result as { map?: unknown }).map = { method: 'pca', x: [0, 1], y: [0] };
+    assert.equal(
+      buildResultsPayload(result, ['/w/images'], toUri).map,
+      undefined,
+      'x and y of different lengths',
+    );
+  });
+
+  it("reads the review decisions of the result's samples from the store, by dataset and id", () => {
+    const decisions = new Map<string, StoredDecision>([
+      ['/w/images|dog/2.png', { state: 'relabelled', from: 'dog', to: 'cat' }],
+      ['/w/images|#1', { state: 'ok' }],
+      ['/elsewhere|cat/0.jpg', { state: 'ok' }],
+    ]);
+    const marks = reviewMarks(scanResult(), (dataset, id) => decisions.get(`${dataset}|${id}`));
+    assert.deepEqual(marks, { 'dog/2.png': { state: 'relabelled', to: 'cat' }, '#1': { state: 'ok' } });
   });
 });

@@ -83,29 +83,29 @@ describe('webview/results/state', () => {
     skipped: [],
   });
 
-  it('restores the saved position only for the same results', () => {
+  it('restores the saved position, selection, sort and filters only for the same results', () => {
     const key = resultsKey(payload(10));
-    assert.deepEqual(restoredState({ resultsKey: key, scrollTop: 640, focused: 12 }, key), {
+    const fresh = {
+      resultsKey: key,
+      scrollTop: 0,
+      grouping: 'global',
+      sort: { key: 'rank', descending: false },
+      filter: { review: 'all' },
+    };
+    const saved = {
       resultsKey: key,
       scrollTop: 640,
-      focused: 12,
-      grouping: 'global',
-    });
-    assert.deepEqual(
-      restoredState({ resultsKey: resultsKey(payload(11)), scrollTop: 640, focused: 12 }, key),
-      { resultsKey: key, scrollTop: 0, focused: 0, grouping: 'global' },
-    );
-    assert.deepEqual(restoredState(undefined, key), {
-      resultsKey: key,
-      scrollTop: 0,
-      focused: 0,
-      grouping: 'global',
-    });
-    assert.deepEqual(restoredState({ resultsKey: key, scrollTop: 'x', focused: 1 }, key), {
-      resultsKey: key,
-      scrollTop: 0,
-      focused: 0,
-      grouping: 'global',
+      selectedIndex: 12,
+      sort: { key: 'score', descending: false },
+      filter: { review: 'ok', className: 'cat', minScore: 0.5 },
+    };
+    assert.deepEqual(restoredState(saved, key), { ...saved, grouping: 'global' });
+    assert.deepEqual(restoredState({ ...saved, resultsKey: resultsKey(payload(11)) }, key), fresh);
+    assert.deepEqual(restoredState(undefined, key), fresh);
+    assert.deepEqual(restoredState({ ...saved, scrollTop: 'x' }, key), fresh);
+    // A filter value from an older or damaged state falls back to "all", field by field.
+    assert.deepEqual(restoredState({ ...saved, filter: { review: 'maybe', maxScore: 'high' } }, key).filter, {
+      review: 'all',
     });
   });
 
