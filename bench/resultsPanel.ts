@@ -3,7 +3,8 @@
  * (dist/webview/results.js, `npm run build` first) on its own HTML and CSP,
  * as test/webview-preview renders it, given a synthesised label-issues result
  * shaped like the engine's on the Fashion-MNIST training set (60,000 rows,
- * 10 neighbours each, a 2-D map, real thumbnails; test/webview-preview/reviewPayload.ts).
+ * 10 neighbours each, a 2-D map, real thumbnails; test/webview-preview/reviewPayload.ts),
+ * packed column-wise as the host posts it (src/extension/results/packRows.ts).
  *
  * Prints, never asserts:
  * - first paint: from the results message to the first frame with rows
@@ -21,7 +22,9 @@ import {
   launchBrowser,
   loadUntilReady,
   openPreviewPage,
+  packedJson,
   pageHtml,
+  storePackedInPage,
 } from '../test/webview-preview/previewPage';
 import { reviewPayload } from '../test/webview-preview/reviewPayload';
 import { THEMES } from '../test/webview-preview/themes';
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
   const rowCount = Number(values.rows);
   const payload = reviewPayload({ rowCount });
   const json = JSON.stringify(payload);
+  // What the host posts: the rows packed column-wise (src/extension/results/packRows.ts).
+  const packed = packedJson(payload);
   console.log(
     `results panel bench: ${rowCount.toLocaleString('en-US')} rows, ${(json.length / 1e6).toFixed(1)} MB as JSON, ` +
       `Chromium headless (--disable-gpu), viewport 1280×900`,
@@ -102,12 +107,9 @@ async function main(): Promise<void> {
         height: 900,
       });
       await loadUntilReady(page);
-      // The payload goes into the page once, untimed, as JSON (that copy is Playwright's, not VS Code's);
-      // the timed postMessage below then clones it as VS Code's does.
-      await page.evaluate(
-        (text) => ((window as unknown as { benchPayload: unknown }).benchPayload = JSON.parse(text)),
-        json,
-      );
+      // The packed payload goes into the page once, untimed, as JSON (that copy is Playwright's, not VS Code's);
+      // the timed postMessage below then clones it as VS Code's does, typed arrays and all.
+      await page.evaluate(storePackedInPage, { text: packed, name: 'benchPayload' });
       // Rows on screen (the first paint a reviewer sees), then the histogram and the map (drawn a frame later).
       const [rowsPaint, allPaint] = await page.evaluate(
         () =>

@@ -80,12 +80,23 @@ const summary = shape({
   root: optional(string),
 });
 
-/** A sample: the task's cells by key, and `neighbours`, the one field that is a list. */
+/** A probability: a number from 0 to 1, or null (JSON's NaN, from a model whose logits overflowed). */
+const probability: Check = (value, name) =>
+  value === null || (typeof value === 'number' && value >= 0 && value <= 1)
+    ? undefined
+    : `${name} is not a probability`;
+
+/** The fields of a sample that are lists; every other field is a cell of the task's columns. */
+const sampleLists = new Map<string, Check>([
+  ['neighbours', listOf(count)],
+  ['probabilities', listOf(shape({ label: string, p: probability }))],
+]);
+
+/** A sample: the task's cells by key, and the fields that are lists (`neighbours`, `probabilities`). */
 const sampleRecord: Check = (value, name) => {
   if (!isObject(value)) return `${name} is not an object`;
   for (const [key, item] of Object.entries(value)) {
-    const problem =
-      key === 'neighbours' ? listOf(count)(item, `${name}.${key}`) : columnValue(item, `${name}.${key}`);
+    const problem = (sampleLists.get(key) ?? columnValue)(item, `${name}.${key}`);
     if (problem) return problem;
   }
   return undefined;

@@ -5,6 +5,7 @@ import { openDataset } from '../data/open';
 import { ortGram } from '../model';
 import type { Dataset } from '../data/types';
 import type {
+  ClassProbability,
   DatasetRole,
   DatasetSpec,
   DatasetSummary,
@@ -20,6 +21,7 @@ import { NeighbourSearch, readGivenGraph } from './neighbours';
 import { computeRepresentation } from './representation';
 import { sampleMap } from './sampleMap';
 import { DataGraphRecorder } from './sampleNeighbours';
+import { topClassesByIndex } from './sampleProbabilities';
 import { findTask, resolveScorer, type TaskDefinition } from './tasks';
 import type { ResolvedScanParams, TaskDataset, TaskOutput } from './tasks/types';
 
@@ -27,8 +29,9 @@ const DEFAULT_BATCH_SIZE = 256;
 /**
  * Bumped whenever a result's shape or a task's ranking changes, so old cached results are not served.
  * 3: samples carry `line` and `neighbours`, results a `map`, dataset summaries `manifest`, `labelColumn`, `root`.
+ * 4: samples carry the model's `probabilities`.
  */
-const RESULT_VERSION = 3;
+const RESULT_VERSION = 4;
 
 /** Paths made absolute (so cache keys and messages do not depend on the cwd) and every default filled in. */
 export function resolveParams(
@@ -171,6 +174,7 @@ export async function runScan(
     }),
   );
   const neighbourLists = dataGraph.neighboursByIndex(dataPoints.keptIndices, dataSet.samples.length);
+  const topClasses = topClassesByIndex(dataPoints, dataSet.samples.length);
   const result: ScanResult = {
     task: task.name,
     title: task.title,
@@ -179,7 +183,7 @@ export async function runScan(
     columns: task.columns,
     dataset: summary(data.dataset, output.labelNames),
     ...(reference ? { reference: summary(reference.dataset, output.labelNames) } : {}),
-    samples: rankSamples(output, data.dataset, neighbourLists),
+    samples: rankSamples(output, data.dataset, neighbourLists, topClasses),
     skipped: data.representation.skipped,
     metrics:
       Object.keys(neighbours.metrics).length || data.representation.metrics
@@ -241,12 +245,14 @@ function describe(source: string): string {
 
 /**
  * Highest score first (NaN last), ties in dataset order; rank 1 is the most deserving of review.
- * `neighbours` (by dataset index) are the lists of the data's kNN graph, when the task built one.
+ * `neighbours` (by dataset index) are the lists of the data's kNN graph, when the task built one;
+ * `probabilities` (by dataset index) the model's top classes, when a model ran.
  */
 export function rankSamples(
   output: TaskOutput,
   dataset: Dataset,
   neighbours?: (number[] | undefined)[],
+  probabilities?: (ClassProbability[] | undefined)[],
 ): SampleResult[] {
   const ordered = [...output.samples].sort((a, b) => {
     const aNaN = Number.isNaN(a.score);
@@ -263,6 +269,8 @@ export function rankSamples(
     for (const [key, value] of Object.entries(columns)) if (value !== undefined) result[key] = value;
     const listed = neighbours?.[index];
     if (listed) result.neighbours = listed;
+    const topClasses = probabilities?.[index];
+    if (topClasses) result.probabilities = topClasses;
     return result;
   });
 }

@@ -114,13 +114,27 @@ export interface SampleFields {
    * (adversarial; boundary and prototypes with some scorers).
    */
   neighbours?: number[];
+  /**
+   * The model's most probable classes for the sample (softmax of its logits
+   * over all the model's classes), most probable first, at most 5; each p
+   * rounded down to 4 significant digits, so the listed p never sum above 1.
+   * Absent when no model ran on the data (no model, or feature rows given to
+   * an image model).
+   */
+  probabilities?: ClassProbability[];
+}
+
+/** One class of `SampleFields.probabilities`: a model class name and its probability. */
+export interface ClassProbability {
+  label: string;
+  p: number;
 }
 
 /**
  * A ranked sample: its fields and the task's columns (ScanResult.columns), by
- * key. An intersection rather than one interface because `neighbours` is a
- * list, which a column value never is: reading a column by key still gives a
- * ColumnValue, reading `neighbours` gives the list.
+ * key. An intersection rather than one interface because `neighbours` and
+ * `probabilities` are lists, which a column value never is: reading a column
+ * by key still gives a ColumnValue, reading either field gives its list.
  */
 export type SampleResult = SampleFields & { [column: string]: ColumnValue };
 

@@ -32,6 +32,7 @@ import {
   openPreviewPage,
   pageHtml,
   printVerdict,
+  postResults,
 } from './previewPage';
 import { reviewPayload } from './reviewPayload';
 import { THEMES } from './themes';
@@ -82,6 +83,13 @@ const SCENARIOS: Scenario[] = [
   { name: 'prototypes-wide', payload: () => prototypesPayload(), viewport: { width: 1440, height: 820 } },
   { name: 'prototypes-arrays', payload: () => prototypesPayload(true), interact: checkArrayTiles },
   { name: 'acquire', payload: acquirePayload },
+  // Five task columns at half width: the grid scrolls sideways, rank and picture stay put.
+  {
+    name: 'acquire-half',
+    payload: acquirePayload,
+    viewport: { width: 600, height: 900 },
+    interact: checkGridFits,
+  },
   { name: 'narrow-adversarial', payload: adversarialPayload, viewport: { width: 520, height: 760 } },
   { name: 'narrow-prototypes', payload: () => prototypesPayload(), viewport: { width: 520, height: 760 } },
   { name: 'empty', payload: emptyPayload },
@@ -295,6 +303,39 @@ async function checkArrayTiles(page: Page): Promise<string[]> {
   return problems;
 }
 
+/** Nothing of the grid is cut off at the panel's edge: what does not fit scrolls sideways, the sticky cells stay. */
+async function checkGridFits(page: Page, shot: (suffix: string) => Promise<void>): Promise<string[]> {
+  const problems: string[] = [];
+  const viewport = page.locator('.results-viewport');
+  const fits = await viewport.evaluate((node) => {
+    const right = node.getBoundingClientRect().right;
+    return {
+      right,
+      scrollable: node.scrollWidth > node.clientWidth,
+      panel: document.documentElement.clientWidth,
+    };
+  });
+  if (fits.right > fits.panel + 0.5)
+    problems.push(`the grid's viewport ends at ${fits.right} px, past the panel (${fits.panel} px)`);
+  if (!fits.scrollable) return problems; // everything fits: nothing to scroll
+  const before = await page.locator('.result-row .cell-thumb').first().boundingBox();
+  await viewport.evaluate((node) => (node.scrollLeft = node.scrollWidth));
+  await page.waitForTimeout(100);
+  await shot('scrolled');
+  const after = await page.locator('.result-row .cell-thumb').first().boundingBox();
+  if (before && after && Math.abs(before.x - after.x) > 1)
+    problems.push(`the picture column moved ${before.x - after.x} px when the grid scrolled sideways`);
+  const score = await page.locator('.result-row .cell-score').first().boundingBox();
+  const headScore = await page.locator('.results-head-row .cell-score').boundingBox();
+  if (!score || score.x + score.width > fits.panel + 0.5)
+    problems.push('scrolled to the end, the score column is still cut off');
+  if (score && headScore && Math.abs(score.x - headScore.x) > 1)
+    problems.push(`the Score header is ${headScore.x - score.x} px off its column after a sideways scroll`);
+  await viewport.evaluate((node) => (node.scrollLeft = 0));
+  await page.waitForTimeout(50);
+  return problems;
+}
+
 async function checkVirtualised(page: Page): Promise<string[]> {
   const rows = await page.locator('.result-row').count();
   await page.locator('.results-viewport').evaluate((viewport) => (viewport.scrollTop = 30000 * 64));
@@ -309,7 +350,7 @@ async function checkVirtualised(page: Page): Promise<string[]> {
 
 async function render(page: Page, payload: ResultsPayload): Promise<void> {
   await loadUntilReady(page);
-  await page.evaluate((data) => window.postMessage({ type: 'results', payload: data }, '*'), payload);
+  await postResults(page, payload);
   await page.waitForFunction(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false');
   // Thumbnails in view, fonts and the histogram's first draw.
   await page.waitForFunction(() =>

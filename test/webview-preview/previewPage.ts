@@ -8,7 +8,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { packResultsPayload } from '../../src/extension/results/packRows';
 import { buildWebviewHtml } from '../../src/extension/webviewHost/webviewHtml';
+import type { ResultsPayload } from '../../src/protocol/resultsPanel';
 import { IMAGES, ORIGIN } from './payloads';
 
 const ROOT = join(__dirname, '../..');
@@ -158,5 +160,36 @@ export async function cspViolations(page: Page): Promise<string[]> {
 export function printVerdict(name: string, problems: readonly string[]): void {
   console.log(
     `${problems.length ? '✗' : '✓'} ${name}${problems.map((problem) => `\n    ${problem}`).join('')}`,
+  );
+}
+
+/** JSON for a packed payload, its typed arrays spelled `{ typed: 'Float64Array', values: [...] }` (JSON has none). */
+export function packedJson(payload: ResultsPayload): string {
+  return JSON.stringify(packResultsPayload(payload), (_key, value: unknown) =>
+    ArrayBuffer.isView(value)
+      ? { typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) }
+      : value,
+  );
+}
+
+/** Runs in the page: packedJson's text back to the packed payload with its typed arrays, kept as window[name]. */
+export function storePackedInPage({ text, name }: { text: string; name: string }): void {
+  const typed: Record<string, new (values: number[]) => unknown> = { Int32Array, Float64Array, Uint8Array };
+  (window as unknown as Record<string, unknown>)[name] = JSON.parse(text, (_key, value: unknown) => {
+    const spelled = value as { typed?: string; values?: number[] } | null;
+    return spelled && typeof spelled.typed === 'string' && Array.isArray(spelled.values)
+      ? new typed[spelled.typed](spelled.values)
+      : value;
+  });
+}
+
+/** Posts `payload` to the page's results webview packed, as the host does (src/extension/results/resultsPanel.ts). */
+export async function postResults(page: Page, payload: ResultsPayload): Promise<void> {
+  await page.evaluate(storePackedInPage, { text: packedJson(payload), name: 'packedResults' });
+  await page.evaluate(() =>
+    window.postMessage(
+      { type: 'results', payload: (window as unknown as { packedResults: unknown }).packedResults },
+      '*',
+    ),
   );
 }

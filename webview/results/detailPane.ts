@@ -2,10 +2,11 @@
  * The selected sample in detail: its image enlarged (pixelated: a 28×28
  * sample stays sharp), its values, the model's view of it, the nearest
  * neighbours that drove its score (the answer to "why was this flagged?"),
+ * the model's top classes as bars when the engine sent them,
  * and the actions Open, Explain, Relabel… and Mark OK.
  */
-import type { ResultColumn } from '../../src/protocol/engine';
-import type { ResultRow, ReviewMark } from '../../src/protocol/resultsPanel';
+import type { ColumnValue, ResultColumn } from '../../src/protocol/engine';
+import type { ClassProbability, ResultRow, ReviewMark } from '../../src/protocol/resultsPanel';
 import { element, thumbnailImage } from '../shared/dom';
 import { formatScore, formatValue } from './format';
 import { describeNeighbours } from './neighbours';
@@ -14,6 +15,8 @@ import { reviewText } from './rowView';
 
 /** Columns about what the model thinks, shown apart as "the model's view". */
 const MODEL_KEYS = new Set(['predicted', 'runnerUp', 'confidence', 'closest']);
+/** What the model's top classes (ResultRow.probabilities) say better when the row has them. */
+const TOP_CLASS_KEYS = new Set(['predicted', 'runnerUp', 'confidence']);
 
 export interface DetailPaneOptions {
   columns: readonly ResultColumn[];
@@ -92,11 +95,19 @@ export class DetailPane {
   private facts(row: ResultRow): HTMLElement {
     const list = element('dl', 'detail-facts');
     const model: [string, string][] = [];
+    const topClasses = row.probabilities?.length ? row.probabilities : undefined;
     for (const column of this.options.columns) {
       const text = formatValue(row.values[column.key], column.kind);
       if (!text) continue;
+      if (topClasses && TOP_CLASS_KEYS.has(column.key)) continue;
       if (MODEL_KEYS.has(column.key)) model.push([column.title, text]);
       else list.append(element('dt', undefined, column.title), element('dd', undefined, text));
+    }
+    if (topClasses) {
+      list.append(element('dt', 'detail-model-title detail-top-classes-title', "Model's top classes"));
+      const value = element('dd', 'detail-top-classes');
+      value.append(topClassBars(topClasses, row.values[this.options.classKey ?? '']));
+      list.append(value);
     }
     if (model.length) {
       list.append(element('dt', 'detail-model-title', "Model's view"));
@@ -164,4 +175,29 @@ export class DetailPane {
     section.append(list);
     return section;
   }
+}
+
+/**
+ * The model's top classes as a list of bars, most probable first; the
+ * sample's own label (its class column) is marked, so "the model prefers
+ * another class" reads at a glance. Text carries the numbers: the bars only echo them.
+ */
+export function topClassBars(top: readonly ClassProbability[], ownLabel: ColumnValue): HTMLElement {
+  const list = element('ol', 'top-classes');
+  list.setAttribute('aria-label', "Model's top classes, most probable first");
+  for (const { label, p } of top) {
+    const item = element('li', 'top-class');
+    const isOwn = ownLabel !== undefined && String(ownLabel) === label;
+    if (isOwn) item.classList.add('is-own-label');
+    const percent = `${(100 * p).toFixed(1)}%`;
+    const name = element('span', 'top-class-label', isOwn ? `${label} (its label)` : label);
+    name.title = label;
+    const track = element('span', 'top-class-track');
+    const bar = element('span', 'top-class-bar');
+    bar.style.width = `${Math.max(0, Math.min(1, p)) * 100}%`;
+    track.append(bar);
+    item.append(name, track, element('span', 'top-class-p', percent));
+    list.append(item);
+  }
+  return list;
 }

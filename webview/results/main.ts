@@ -38,6 +38,7 @@ import {
 } from './rowView';
 import { restoredState, resultsKey, type PersistedState } from './state';
 import { Toolbar } from './toolbar';
+import { unpackResultsPayload } from './unpackRows';
 
 const vscode = getVsCodeApi<ResultsWebviewToHost, PersistedState>();
 const app = document.getElementById('app')!;
@@ -264,6 +265,6 @@ connectToHost(vscode, isResultsHostMessage, (message) => {
     return;
   }
   view?.dispose();
-  view = new ResultsView(message.payload);
+  view = new ResultsView(unpackResultsPayload(message.payload));
   view.render();
 });

@@ -29,6 +29,8 @@ interface GridColumn {
   title: string;
   /** CSS grid track. */
   width: string;
+  /** The track's least width (a CSS length): their sum is how narrow the grid gets before it scrolls sideways. */
+  minWidth: string;
   description?: string;
   /** Undefined: not sortable (the thumbnail). */
   sortKey?: SortKey;
@@ -41,6 +43,7 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
       className: 'cell-rank',
       title: 'Rank',
       width: 'var(--rank-track)',
+      minWidth: 'var(--rank-track)',
       sortKey: 'rank',
       render: (row) => textCell('cell-rank', String(row.rank)),
     },
@@ -50,6 +53,7 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
       className: 'cell-thumb',
       title: '',
       width: 'var(--thumb-track)',
+      minWidth: 'var(--thumb-track)',
       render: thumbnailCell,
     });
   grid.push({
@@ -57,6 +61,7 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
     title: 'Sample',
     // Wide enough for its header and the start of a file name; the rest of the width goes here first.
     width: 'minmax(9ch, 3fr)',
+    minWidth: '9ch',
     sortKey: 'id',
     render: (row) => {
       const cell = textCell('cell-id', row.id);
@@ -66,14 +71,14 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
   });
   for (const column of columns) {
     const className = `cell-col cell-kind-${column.kind} cell-col-${column.key}`;
+    // Every row is its own grid, so tracks cannot size to content: a column is at least as wide as its title.
+    const least =
+      column.kind === 'number' ? `max(4.5rem, ${column.title.length + 3}ch)` : `${column.title.length + 1}ch`;
     grid.push({
       className,
       title: column.title,
-      // Every row is its own grid, so tracks cannot size to content: a column is at least as wide as its title.
-      width:
-        column.kind === 'number'
-          ? `max(4.5rem, ${column.title.length + 3}ch)`
-          : `minmax(${column.title.length + 1}ch, 1.4fr)`,
+      width: column.kind === 'number' ? least : `minmax(${least}, 1.4fr)`,
+      minWidth: least,
       description: column.description,
       sortKey: `column:${column.key}`,
       render: (row) => {
@@ -90,6 +95,7 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
     className: 'cell-review',
     title: 'Review',
     width: 'var(--review-track)',
+    minWidth: 'var(--review-track)',
     description: 'your decision: OK, or the new label',
     sortKey: 'review',
     render: (row, reviewed) => {
@@ -103,10 +109,17 @@ function gridColumns(columns: readonly ResultColumn[], thumbnails: boolean): Gri
     className: 'cell-score',
     title: 'Score',
     width: 'var(--score-track)',
+    minWidth: 'var(--score-track)',
     sortKey: 'score',
     render: (row) => textCell('cell-score', formatScore(row.score)),
   });
   return grid;
+}
+
+/** The least width of a row: its tracks' least widths, the gaps between them and its padding. */
+function gridMinWidth(grid: readonly GridColumn[]): string {
+  const tracks = grid.map((column) => column.minWidth).join(' + ');
+  return `calc(${tracks} + ${grid.length - 1} * var(--row-gap) + var(--row-pad-start) + var(--row-pad-end))`;
 }
 
 function textCell(className: string, text: string): HTMLElement {
@@ -160,6 +173,7 @@ export class ResultsTable {
   private cutoff: number | undefined;
   private focused = 0;
   private frame = 0;
+  private scrollLeft = 0;
   private readonly resizeObserver: ResizeObserver;
   private readonly grid: GridColumn[];
 
@@ -174,6 +188,8 @@ export class ResultsTable {
     gridArea.setAttribute('role', 'grid');
     gridArea.setAttribute('aria-label', 'Ranked samples');
     gridArea.style.setProperty('--columns', this.grid.map((column) => column.width).join(' '));
+    // Narrower than this (half a window, many columns), the rows scroll sideways under a sticky rank and picture.
+    gridArea.style.setProperty('--grid-min-width', gridMinWidth(this.grid));
     this.gridArea = gridArea;
     // Room at the rows' end for the explain button, in the header too so the columns stay aligned.
     if (options.allRows.some((row) => options.canExplain(row))) this.element.classList.add('has-explain');
@@ -193,7 +209,10 @@ export class ResultsTable {
     gridArea.append(this.head, this.viewport);
     this.element.append(hint, gridArea);
 
-    this.viewport.addEventListener('scroll', () => this.schedule());
+    this.viewport.addEventListener('scroll', () => {
+      this.followSideways();
+      this.schedule();
+    });
     this.canvas.addEventListener('click', (event) => this.onClick(event));
     this.canvas.addEventListener('dblclick', (event) => {
       const position = this.positionOf(event.target);
@@ -275,6 +294,14 @@ export class ResultsTable {
       return cell;
     });
     this.head.replaceChildren(...cells);
+  }
+
+  /** The header is outside the scrolled viewport: it moves sideways with the rows, its sticky cells back. */
+  private followSideways(): void {
+    const left = this.viewport.scrollLeft;
+    if (left === this.scrollLeft) return;
+    this.scrollLeft = left;
+    this.gridArea.style.setProperty('--scroll-left', `${left}px`);
   }
 
   private schedule(): void {

@@ -79,7 +79,8 @@ export function filterRows(
       (minScore === undefined || row.score >= minScore) &&
       (maxScore === undefined || row.score <= maxScore) &&
       (brushed === undefined || brushed.has(row.index)) &&
-      matchesReview(reviewed[row.id], review),
+      // Skipped when any state will do: looking 60,000 cloned id strings up costs ~0.3 s at first paint.
+      (review === 'all' || matchesReview(reviewed[row.id], review)),
   );
 }
 

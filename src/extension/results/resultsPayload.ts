@@ -4,7 +4,13 @@
  */
 import { dirname, extname, sep } from 'node:path';
 import type { ColumnValue, ResultColumn, SampleResult, ScanResult } from '../../protocol/engine';
-import type { EmbeddingMap, ResultRow, ResultsPayload, ReviewMarks } from '../../protocol/resultsPanel';
+import type {
+  ClassProbability,
+  EmbeddingMap,
+  ResultRow,
+  ResultsPayload,
+  ReviewMarks,
+} from '../../protocol/resultsPanel';
 
 /** Files a webview <img> can show directly. */
 const THUMBNAIL_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
@@ -80,7 +86,35 @@ export function buildResultRow(
   if (thumbnail !== undefined) row.thumbnail = thumbnail;
   const neighbours = neighboursOf(sample);
   if (neighbours) row.neighbours = neighbours;
+  const probabilities = probabilitiesOf(sample);
+  if (probabilities) row.probabilities = probabilities;
   return row;
+}
+
+/** At most this many of the model's top classes reach the panel (SampleResult.probabilities promises no more). */
+export const TOP_CLASSES = 5;
+
+/**
+ * The model's top classes for the sample, most probable first, when the
+ * engine sent them. Read defensively, as neighboursOf: older caches lack the
+ * field, and a list with anything but labels and probabilities in [0, 1] is
+ * dropped rather than shown.
+ */
+export function probabilitiesOf(sample: SampleResult): ClassProbability[] | undefined {
+  const value = (sample as { probabilities?: unknown }).probabilities;
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const valid = value.every(
+    (entry: unknown) =>
+      typeof (entry as ClassProbability | null)?.label === 'string' &&
+      typeof (entry as ClassProbability).p === 'number' &&
+      (entry as ClassProbability).p >= 0 &&
+      (entry as ClassProbability).p <= 1,
+  );
+  if (!valid) return undefined;
+  return (value as ClassProbability[])
+    .map(({ label, p }) => ({ label, p }))
+    .sort((a, b) => b.p - a.p)
+    .slice(0, TOP_CLASSES);
 }
 
 /**

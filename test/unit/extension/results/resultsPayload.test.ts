@@ -4,6 +4,7 @@ import {
   buildResultsPayload,
   commonFolder,
   isInsideFolder,
+  probabilitiesOf,
   reviewMarks,
   thumbnailRoots,
   type StoredDecision,
@@ -187,6 +188,29 @@ describe('extension/results/resultsPayload', () => {
       undefined,
       'x and y of different lengths',
     );
+  });
+
+  it("passes the model's top classes through, most probable first, at most five; drops malformed lists", () => {
+    const result = scanResult();
+    const top = [
+      { label: 'cat', p: 0.7 },
+      { label: 'dog', p: 0.2 },
+    ];
+    (result.samples[0] as { probabilities?: unknown }).probabilities = top;
+    (result.samples[1] as { probabilities?: unknown }).probabilities = [{ label: 'cat', p: 1.5 }];
+    const payload = buildResultsPayload(result, ['/w/images'], toUri);
+    assert.deepEqual(payload.rows[0].probabilities, top);
+    assert.equal(payload.rows[1].probabilities, undefined, 'a probability above 1 is no probability');
+    assert.equal('probabilities' in payload.rows[2], false);
+    // Seven classes out of order: the five most probable, sorted, come through.
+    const seven = [0.01, 0.3, 0.05, 0.2, 0.02, 0.4, 0.02].map((p, i) => ({ label: `c${i}`, p }));
+    const sample = { ...result.samples[0], probabilities: seven } as unknown as ScanResult['samples'][number];
+    assert.deepEqual(
+      probabilitiesOf(sample)?.map((entry) => entry.label),
+      ['c5', 'c1', 'c3', 'c2', 'c4'],
+    );
+    const unlabelled = { ...sample, probabilities: [{ p: 0.5 }] } as unknown as ScanResult['samples'][number];
+    assert.equal(probabilitiesOf(unlabelled), undefined);
   });
 
   it("reads the review decisions of the result's samples from the store, by dataset and id", () => {

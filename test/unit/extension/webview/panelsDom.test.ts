@@ -24,6 +24,7 @@ import {
   loadUntilReady,
   openPreviewPage,
   pageHtml,
+  postResults,
 } from '../../../webview-preview/previewPage';
 import { reviewPayload } from '../../../webview-preview/reviewPayload';
 import { THEMES } from '../../../webview-preview/themes';
@@ -86,7 +87,7 @@ async function openPanel(
 }
 
 async function sendResults(page: Page, payload: ResultsPayload): Promise<void> {
-  await page.evaluate((data) => window.postMessage({ type: 'results', payload: data }, '*'), payload);
+  await postResults(page, payload);
   await page.waitForFunction(() => document.getElementById('app')?.getAttribute('aria-busy') === 'false');
   await page.waitForTimeout(100);
 }
@@ -274,6 +275,82 @@ describe('webview panels in Chromium (stubbed acquireVsCodeApi)', function () {
       assert.equal(first, String(inside[0].index), 'the grid lists the brushed samples in rank order');
       await page.locator('.map-clear').click();
       assert.equal(await page.locator('.results-shown').innerText(), '400 samples');
+      await page.close();
+    });
+
+    it("shows the model's top classes as bars when a row has them, else the model's view line", async () => {
+      const page = await openPanel(browser, 'results');
+      const payload = reviewPayload({ rowCount: 50 });
+      const [first, second] = payload.rows;
+      const own = String(first.values.label);
+      first.probabilities = [
+        { label: 'Other class', p: 0.625 },
+        { label: own, p: 0.25 },
+        { label: 'Third', p: 0.125 },
+      ];
+      await sendResults(page, payload);
+      await page.locator('.result-row[data-position="0"]').click();
+      const pane = page.locator('.detail-pane');
+      assert.equal(await pane.locator('.detail-top-classes-title').innerText(), "Model's top classes");
+      const bars = await pane.locator('.top-class').evaluateAll((items) =>
+        items.map((item) => {
+          const track = item.querySelector('.top-class-track')!.getBoundingClientRect().width;
+          const bar = item.querySelector('.top-class-bar')!.getBoundingClientRect().width;
+          return [item.querySelector('.top-class-label')!.textContent, item.querySelector('.top-class-p')!.textContent, bar / track];
+        }),
+      );
+      assert.deepEqual(
+        bars.map(([label, p]) => [label, p]),
+        [
+          ['Other class', '62.5%'],
+          [`${own} (its label)`, '25.0%'],
+          ['Third', '12.5%'],
+        ],
+      );
+      // Bars as long as the probabilities (within a pixel of the track's border).
+      for (const [index, expected] of [0.625, 0.25, 0.125].entries())
+        assert.ok(Math.abs((bars[index][2] as number) - expected) < 0.03, `bar ${index}: ${bars[index][2]}`);
+      assert.equal(await pane.locator('.detail-model').count(), 0, 'Predicted is in the top classes');
+      // A row without them: today's line.
+      await page.locator('.result-row[data-position="1"]').click();
+      assert.equal(await pane.locator('.top-class').count(), 0);
+      assert.equal(
+        await pane.locator('.detail-model').innerText(),
+        `Predicted: ${String(second.values.predicted)}`,
+      );
+      await page.close();
+    });
+
+    it('at half width, scrolls a many-column grid sideways with the rank and picture kept in place', async () => {
+      const page = await openPanel(browser, 'results', { width: 600, height: 900 });
+      const payload = reviewPayload({ rowCount: 50 });
+      // Five more task columns than the review payload has: more than 600 px of least widths.
+      for (const key of ['alpha', 'beta', 'gamma', 'delta', 'epsilon'])
+        payload.columns.push({ key, title: `Column ${key}`, kind: 'number' });
+      for (const row of payload.rows) for (const [i, key] of ['alpha', 'beta', 'gamma', 'delta', 'epsilon'].entries()) row.values[key] = i;
+      await sendResults(page, payload);
+      const viewport = page.locator('.results-viewport');
+      const { scrollWidth, clientWidth, right } = await viewport.evaluate((node) => ({
+        scrollWidth: node.scrollWidth,
+        clientWidth: node.clientWidth,
+        right: node.getBoundingClientRect().right,
+      }));
+      assert.ok(right <= 600, `the viewport ends at ${right} px, past the 600 px panel`);
+      assert.ok(scrollWidth > clientWidth, `nothing to scroll: ${scrollWidth} ≤ ${clientWidth}`);
+      const place = (selector: string) => page.locator(selector).first().evaluate((node) => node.getBoundingClientRect().x);
+      const before = { rank: await place('.result-row .cell-rank'), thumb: await place('.result-row .cell-thumb') };
+      const scoreHeadBefore = await place('.results-head-row .cell-score');
+      await viewport.evaluate((node) => (node.scrollLeft = node.scrollWidth));
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+      const scrolled = scrollWidth - clientWidth;
+      assert.ok(Math.abs((await place('.result-row .cell-rank')) - before.rank) <= 8, 'the rank moved');
+      assert.ok(Math.abs((await place('.result-row .cell-thumb')) - before.thumb) <= 1, 'the picture moved');
+      // The header follows the rows: the Score header moved as far as the Score cells.
+      assert.ok(Math.abs((await place('.results-head-row .cell-score')) - (scoreHeadBefore - scrolled)) <= 1);
+      assert.ok(
+        Math.abs((await place('.results-head-row .cell-score')) - (await place('.result-row .cell-score'))) <= 1,
+        'the Score header is off its column',
+      );
       await page.close();
     });
   });
