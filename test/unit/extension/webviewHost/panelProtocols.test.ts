@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { isCalibrateHostMessage, isCalibrateWebviewMessage } from '../../../../src/protocol/calibratePanel';
 import { isResultsHostMessage, isResultsWebviewMessage } from '../../../../src/protocol/resultsPanel';
 import { hasType, isIndex, isReadyMessage, isRecord } from '../../../../src/protocol/webviewPanel';
+import { packRows } from '../../../../src/extension/results/packRows';
+
+/** An empty result's rows as the host packs them (column-wise; packRows.ts). */
+const NO_ROWS = packRows([], []);
 
 interface GuardCase {
   name: string;
@@ -42,10 +46,13 @@ const CASES: GuardCase[] = [
     ],
   },
   {
-    name: 'results: what the host sends (the envelope and a list of rows)',
+    name: 'results: what the host sends (the envelope, the columns and the packed rows)',
     guard: isResultsHostMessage,
-    pass: [{ type: 'results', payload: { rows: [] } }],
+    pass: [{ type: 'results', payload: { columns: [], rows: NO_ROWS } }],
     fail: [
+      { type: 'results', payload: { rows: [] } },
+      { type: 'results', payload: { columns: [], rows: [] } },
+      { type: 'results', payload: { columns: [], rows: {} } },
       { type: 'results', payload: { rows: {} } },
       { type: 'results', payload: null },
       { type: 'results' },
