@@ -5,7 +5,7 @@
  * bench/.cache/ on first use; needs the Debian python3-torch and python3-onnx),
  * and the cost of a backward pass relative to one forward pass.
  *
- *   npx tsx bench/explain.ts [--repeats 5] [--skip-resnet] [--only caso,dance]
+ *   npx tsx bench/explain.ts [--repeats 5] [--skip-resnet] [--only caso,dance] [--dance-detail]
  *
  * Times are medians over `repeats` maps of different inputs after one warm-up.
  * Where /usr/bin/python3 has torch, bench/explainPeer.py times the gradient,
@@ -13,6 +13,9 @@
  * the ONNX weights, its logits checked against ours) and inputs, and the ratio
  * ours / PyTorch is printed; without torch that column is skipped with a note.
  * `--only` times just the named methods (after the forward/backward passes).
+ * `--dance-detail` adds one more DANCE map per model and splits its decoy
+ * search per iteration into the hidden layer's forward calls, its VJPs and the
+ * rest (JavaScript).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { npyToFloat32, readNpy } from '../src/data/npy';
 import { openGradientModel } from '../src/model/autodiff';
-import type { GradientModel } from '../src/model/autodiff/types';
+import type { DifferentiableTensor, GradientModel } from '../src/model/autodiff/types';
 import { argmax } from '../src/model/attribution/batches';
 import { ATTRIBUTION_METHODS, type AttributionMethodName } from '../src/model/attribution/methods';
 import type { MethodOptions } from '../src/model/attribution/types';
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '5' },
     'skip-resnet': { type: 'boolean', default: false },
     only: { type: 'string' },
+    'dance-detail': { type: 'boolean', default: false },
   },
 });
 const only = values.only?.split(',');
@@ -119,8 +123,65 @@ async function benchModel(
     );
     console.log(`  ${label.padEnd(38)} ${ms.toFixed(1).padStart(9)} ms per map${once ? ' (one map)' : ''}`);
     if (peer) times.set(peer, ms);
+    if (method === 'dance' && values['dance-detail']) await danceDetail(model, inputs[0], options);
   }
   return times;
+}
+
+interface CallClock {
+  forwardMs: number;
+  forwards: number;
+  vjpMs: number;
+  vjps: number;
+  /** When the last hidden-layer call returned. */
+  lastCallEnd: number;
+}
+
+/** The model, with the forward and VJP calls of its hidden tensors (not the logits) timed into `clock`. */
+function withTimedLayers(model: GradientModel, clock: CallClock): GradientModel {
+  const timed = (tensor: DifferentiableTensor): DifferentiableTensor => ({
+    ...tensor,
+    async forward(x, n) {
+      const start = performance.now();
+      const output = await tensor.forward(x, n);
+      clock.lastCallEnd = performance.now();
+      clock.forwardMs += clock.lastCallEnd - start;
+      clock.forwards++;
+      return output;
+    },
+    async vjp(x, n, upstream) {
+      const start = performance.now();
+      const result = await tensor.vjp(x, n, upstream);
+      clock.lastCallEnd = performance.now();
+      clock.vjpMs += clock.lastCallEnd - start;
+      clock.vjps++;
+      return result;
+    },
+  });
+  return new Proxy(model, {
+    get(target, property) {
+      if (property === 'tensor') return async (name: string) => timed(await target.tensor(name));
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** One more DANCE map, its decoy search split per iteration into forward calls, VJPs and the rest. */
+async function danceDetail(model: GradientModel, x: Float32Array, options: MethodOptions): Promise<void> {
+  const clock: CallClock = { forwardMs: 0, forwards: 0, vjpMs: 0, vjps: 0, lastCallEnd: 0 };
+  const target = argmax(await model.predict(x, 1));
+  const start = performance.now();
+  await ATTRIBUTION_METHODS.dance.run(withTimedLayers(model, clock), { x, target }, options, {});
+  // The search ends with its last layer call (the base maps then use the logits).
+  const search = clock.lastCallEnd - start;
+  // h(x) once, then one forward call per iteration and one to score the last iterate.
+  const iterations = clock.forwards - 2;
+  const per = (ms: number) => (ms / iterations).toFixed(1);
+  console.log(
+    `    decoy search: ${iterations} iterations, ${per(search)} ms each: layer forward ${per(clock.forwardMs)} ms, ` +
+      `VJP ${per(clock.vjpMs)} ms (${clock.vjps} of ${iterations} iterations), the rest ${per(search - clock.forwardMs - clock.vjpMs)} ms`,
+  );
 }
 
 function torchAvailable(): boolean {

@@ -117,23 +117,31 @@ export async function generateDecoys(
   const inner = tolerance * PENALTY_FROM;
   const settling = new Settling(n, search.patience ?? 0, search.minGain ?? DEFAULT_MIN_GAIN);
 
-  const delta = new Float64Array(n * size);
-  const firstMoment = new Float64Array(n * size);
-  const secondMoment = new Float64Array(n * size);
+  // The search state holds only the swappable features: each decoy's masked
+  // features (an eighth of the input with DANCE's 16 decoys) side by side, in
+  // one list. Elsewhere δ stays 0, and the points and decoys are x.
+  const { offsets, features } = swappableFeatures(specs);
+  const delta = new Float64Array(features.length);
+  const firstMoment = new Float64Array(features.length);
+  const secondMoment = new Float64Array(features.length);
+  const feasible = new Float64Array(features.length); // each decoy's last feasible iterate
+  const best = new Float64Array(features.length);
   const penalty = new Float64Array(n).fill(search.initialPenalty);
   const step = new Float64Array(n).fill(learningRate);
-  const feasible = new Float64Array(n * size); // each decoy's last feasible iterate
-  const best = new Float64Array(n * size);
   const bestReach = new Float64Array(n);
   const bestDeviation = new Float64Array(n);
-  const points = new Float32Array(n * size);
+  const points = tiled(x, n);
   const upstream = new Float32Array(n * units);
 
   let t = 0;
   for (; t <= iterations; t++) {
     throwIfAborted(context.signal);
-    for (let k = 0; k < n; k++)
-      for (let i = 0; i < size; i++) points[k * size + i] = x[i] + delta[k * size + i];
+    for (let k = 0; k < n; k++) {
+      for (let p = offsets[k]; p < offsets[k + 1]; p++) {
+        const i = features[p];
+        points[k * size + i] = x[i] + delta[p];
+      }
+    }
     const h = await layer.forward(points, n);
 
     // Keep each decoy's best feasible iterate; build the penalty's upstream.
@@ -151,22 +159,24 @@ export async function generateDecoys(
         if (excess !== 0) anyPenalty = true;
         upstream[k * units + j] = 2 * penalty[k] * excess;
       }
-      const row = delta.subarray(k * size, (k + 1) * size);
+      const from = offsets[k];
+      const to = offsets[k + 1];
       if (deviation <= tolerance) {
-        feasible.set(row, k * size);
+        feasible.set(delta.subarray(from, to), from);
         step[k] = Math.min(learningRate, step[k] * STEP_GROWTH);
-        const reach = reachOf(delta, k, size, specs[k]);
+        let reach = 0;
+        for (let p = from; p < to; p++) reach += Math.max(0, specs[k].sign * delta[p]);
         if (reach > bestReach[k]) {
           bestReach[k] = reach;
           bestDeviation[k] = deviation;
-          best.set(row, k * size);
+          best.set(delta.subarray(from, to), from);
         }
         settling.record(k, t, bestReach[k]);
       } else {
         // Reject the step: back to the last feasible iterate, with a shorter step.
         penalty[k] *= PENALTY_GROWTH;
         step[k] *= STEP_BACKTRACK;
-        row.set(feasible.subarray(k * size, (k + 1) * size));
+        delta.set(feasible.subarray(from, to), from);
       }
     }
     if (t === iterations) break; // the last pass only scores the final iterate
@@ -177,22 +187,20 @@ export async function generateDecoys(
     const correction2 = 1 - ADAM_BETA2 ** (t + 1);
     for (let k = 0; k < n; k++) {
       if (settling.settled[k]) continue;
-      const { mask, sign } = specs[k];
-      for (let i = 0; i < size; i++) {
-        if (!mask[i]) continue;
-        const at = k * size + i;
+      const sign = specs[k].sign;
+      for (let p = offsets[k]; p < offsets[k + 1]; p++) {
+        const i = features[p];
         // Minimise −‖(δ·s)⁺‖₁ + penalty: the first term's (sub)gradient is −s
         // where δ·s ≥ 0 (at 0, the one-sided derivative towards s) and 0 elsewhere.
-        const objectiveGradient = sign * delta[at] >= 0 ? -sign : 0;
-        const gradient = objectiveGradient + (penaltyGradient ? penaltyGradient[at] : 0);
-        firstMoment[at] = ADAM_BETA1 * firstMoment[at] + (1 - ADAM_BETA1) * gradient;
-        secondMoment[at] = ADAM_BETA2 * secondMoment[at] + (1 - ADAM_BETA2) * gradient * gradient;
+        const objectiveGradient = sign * delta[p] >= 0 ? -sign : 0;
+        const gradient = objectiveGradient + (penaltyGradient ? penaltyGradient[k * size + i] : 0);
+        firstMoment[p] = ADAM_BETA1 * firstMoment[p] + (1 - ADAM_BETA1) * gradient;
+        secondMoment[p] = ADAM_BETA2 * secondMoment[p] + (1 - ADAM_BETA2) * gradient * gradient;
         const stepped =
-          delta[at] -
-          (step[k] * (firstMoment[at] / correction1)) /
-            (Math.sqrt(secondMoment[at] / correction2) + ADAM_EPSILON);
+          delta[p] -
+          (step[k] * (firstMoment[p] / correction1)) / (Math.sqrt(secondMoment[p] / correction2) + ADAM_EPSILON);
         // Project onto the box.
-        delta[at] = Math.min(upper, Math.max(lower, x[i] + stepped)) - x[i];
+        delta[p] = Math.min(upper, Math.max(lower, x[i] + stepped)) - x[i];
       }
     }
     context.progress?.(progress.doneBefore + t + 1, progress.grandTotal);
@@ -200,9 +208,37 @@ export async function generateDecoys(
   }
 
   if (t < iterations) context.progress?.(progress.doneBefore + iterations, progress.grandTotal);
-  const decoys = new Float32Array(n * size);
-  for (let k = 0; k < n; k++) for (let i = 0; i < size; i++) decoys[k * size + i] = x[i] + best[k * size + i];
+  const decoys = tiled(x, n);
+  for (let k = 0; k < n; k++) {
+    for (let p = offsets[k]; p < offsets[k + 1]; p++) decoys[k * size + features[p]] = x[features[p]] + best[p];
+  }
   return { decoys, deviations: bestDeviation, reach: bestReach, iterations: Math.min(t, iterations) };
+}
+
+/**
+ * The masked features of every decoy, in one list: decoy k's are
+ * features[offsets[k]] … features[offsets[k + 1] − 1], in increasing order.
+ */
+function swappableFeatures(specs: readonly DecoySpec[]): { offsets: Int32Array; features: Int32Array } {
+  const offsets = new Int32Array(specs.length + 1);
+  specs.forEach(({ mask }, k) => {
+    let count = 0;
+    for (const bit of mask) if (bit) count++;
+    offsets[k + 1] = offsets[k] + count;
+  });
+  const features = new Int32Array(offsets[specs.length]);
+  specs.forEach(({ mask }, k) => {
+    let p = offsets[k];
+    for (let i = 0; i < mask.length; i++) if (mask[i]) features[p++] = i;
+  });
+  return { offsets, features };
+}
+
+/** n copies of x, one after the other. */
+function tiled(x: Float32Array, n: number): Float32Array {
+  const copies = new Float32Array(n * x.length);
+  for (let k = 0; k < n; k++) copies.set(x, k * x.length);
+  return copies;
 }
 
 /** Which decoys have stopped gaining (the early-stopping rule above). */
@@ -240,10 +276,4 @@ class Settling {
     }
     return all;
   }
-}
-
-function reachOf(delta: Float64Array, k: number, size: number, spec: DecoySpec): number {
-  let reach = 0;
-  for (let i = 0; i < size; i++) if (spec.mask[i]) reach += Math.max(0, spec.sign * delta[k * size + i]);
-  return reach;
 }

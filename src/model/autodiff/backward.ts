@@ -16,6 +16,7 @@ import { InputError } from '../../core/errors';
 import { encodeModel, graphOf, onnx, tensorType } from '../onnxGraph';
 import { toNumber } from '../session';
 import { GraphEmitter } from './emitter';
+import { ancestorNodes } from './pruneGraph';
 import { BATCH, inputDependents, type ForwardFacts, type TensorFacts } from './forwardFacts';
 import { Contributions, safeRatio, type Sweep } from './sweep';
 import { revealCancelSweep } from './revealCancel';
@@ -180,7 +181,7 @@ export function buildBackwardModel(
   }
 
   const folded = foldShapeArithmetic([...forward, ...referenceNodes.map((r) => r.node)], facts, dependent);
-  const nodes = pruneDeadNodes(
+  const nodes = ancestorNodes(
     [...folded.nodes, ...e.nodes],
     outputs.map((o) => o.name),
   );
@@ -300,17 +301,4 @@ function foldShapeArithmetic(
     return false;
   });
   return { nodes: kept, initializers };
-}
-
-/** Nodes that contribute to the outputs, in their original order. */
-function pruneDeadNodes(nodes: onnx.INodeProto[], outputs: string[]): onnx.INodeProto[] {
-  const needed = new Set(outputs);
-  const keep = new Array<boolean>(nodes.length).fill(false);
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    if ((nodes[i].output ?? []).some((o) => needed.has(o))) {
-      keep[i] = true;
-      for (const name of nodes[i].input ?? []) needed.add(name);
-    }
-  }
-  return nodes.filter((_, i) => keep[i]);
 }

@@ -1,15 +1,18 @@
 /**
  * A GradientModel over onnxruntime: the forward facts are learned once, each
  * backward model (per differentiated tensor and nonlinearity rule) is built
- * and loaded on first use, and every call is split into batches.
+ * and loaded on first use, and every call is split into batches. A forward
+ * session for a tensor holds only the nodes that tensor needs (onnxruntime
+ * would run the rest of the network too; see pruneGraph.ts).
  */
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../../core/errors';
-import { decodeModel, encodeModel, graphOf, onnx, tensorType } from '../onnxGraph';
+import { encodeModel, onnx, tensorType } from '../onnxGraph';
 import { inBatches } from '../batches';
 import { createSession, type LoadedModel } from '../session';
 import { buildBackwardModel, type BackwardModel } from './backward';
 import { BATCH, type ForwardFacts } from './forwardFacts';
+import { prunedToOutputs } from './pruneGraph';
 import type {
   DeepLiftResult,
   DifferentiableTensor,
@@ -207,12 +210,12 @@ export class OnnxGradientModel implements GradientModel {
   }
 }
 
-/** The model with `names` as its (only) float outputs. */
+/** The model with `names` as its (only) float outputs, cut down to the nodes they need (see pruneGraph). */
 function withOutputs(proto: onnx.ModelProto, names: string[]): Uint8Array {
-  const copy = decodeModel(encodeModel(proto));
-  const graph = graphOf(copy);
-  graph.output = names.map((name) =>
-    onnx.ValueInfoProto.create({ name, type: tensorType(T.FLOAT, undefined) }),
+  return encodeModel(
+    prunedToOutputs(
+      proto,
+      names.map((name) => ({ name, type: tensorType(T.FLOAT, undefined) })),
+    ),
   );
-  return encodeModel(copy);
 }

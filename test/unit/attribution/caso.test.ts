@@ -10,6 +10,7 @@ import { CancelledError } from '../../../src/core/errors';
 import { caso, casoSolution, casoWith, softThreshold } from '../../../src/model/attribution/caso';
 import { crossEntropyCurvature, largestEigenvalue } from '../../../src/model/attribution/lossCurvature';
 import { seededRandom } from '../../../src/model/attribution/random';
+import { gaussianSolve } from './denseSolve';
 import { affine, float32, linearModel, maxAbsDifference, reluNet, softmaxOf } from './analyticModels';
 
 const W = [
@@ -37,25 +38,6 @@ function lossTerms(weights: number[][], bias: number[], x: number[], target: num
     weights.reduce((s, row, i) => s + row[r] * (p[i] - (i === target ? 1 : 0)), 0),
   );
   return { p, H, g };
-}
-
-/** Solves M y = b by Gaussian elimination with partial pivoting. */
-function solve(M: number[][], b: number[]): number[] {
-  const n = b.length;
-  const a = M.map((row, i) => [...row, b[i]]);
-  for (let col = 0; col < n; col++) {
-    let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
-    [a[col], a[pivot]] = [a[pivot], a[col]];
-    for (let r = col + 1; r < n; r++) {
-      const f = a[r][col] / a[col][col];
-      for (let c = col; c <= n; c++) a[r][c] -= f * a[col][c];
-    }
-  }
-  const y = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--)
-    y[r] = (a[r][n] - a[r].slice(r + 1, n).reduce((s, v, k) => s + v * y[r + 1 + k], 0)) / a[r][r];
-  return y;
 }
 
 const times = (M: number[][], v: ArrayLike<number>) =>
@@ -151,7 +133,7 @@ describe('attribution/caso', () => {
     const { H, g } = lossTerms(W, B, X, TARGET);
     const lambda2 = 0.8;
     const M = H.map((row, r) => row.map((h, c) => (r === c ? 2 * lambda2 : 0) - h));
-    const expected = solve(M, g);
+    const expected = gaussianSolve(M, g);
     const { delta, step } = await casoSolution(
       linearModel(W, B),
       { x: float32(X), target: TARGET },
@@ -266,7 +248,7 @@ describe('attribution/caso', () => {
     const sigma = times(H, v).reduce((s, e, i) => s + e * v[i], 0);
     const lambda2 = (sigma + 4) / 2;
     const M = H.map((row, r) => row.map((h, c) => (r === c ? 2 * lambda2 : 0) - h));
-    const expected = solve(M, g);
+    const expected = gaussianSolve(M, g);
     const full = await casoSolution(
       linearModel(W, B),
       { x: float32(X), target: TARGET },
@@ -288,7 +270,7 @@ describe('attribution/caso', () => {
     assert.ok(maxAbsDifference(early.delta, expected) < 1e-7 * scale, `${Array.from(early.delta)} vs ${expected}`);
   });
 
-  it('registers the early-stopping variant, a map close to the fixed-count one, in fewer model calls', async () => {
+  it('stops the proximal iterations early at a map close to the fixed-count one, in fewer model calls', async () => {
     const fixed = linearModel(W, B);
     const stopping = linearModel(W, B);
     const input = { x: float32(X), target: TARGET };
@@ -297,9 +279,72 @@ describe('attribution/caso', () => {
     const b = await casoWith({ ...parameters, convergence: 1e-3 })(stopping, input, { seed: 3 }, {});
     assert.ok(stopping.calls.vjp.length < fixed.calls.vjp.length);
     assert.ok(maxAbsDifference(a, b) < 2e-3 * Math.max(...a), `${Array.from(a)} vs ${Array.from(b)}`);
+  });
+
+  it('with conjugate gradients reaches the closed-form maximiser in at most d products', async () => {
+    const { H, g } = lossTerms(W, B, X, TARGET);
+    const lambda2 = 0.8;
+    const M = H.map((row, r) => row.map((h, c) => (r === c ? 2 * lambda2 : 0) - h));
+    const expected = gaussianSolve(M, g);
+    const model = linearModel(W, B);
+    const { delta, products } = await casoSolution(
+      model,
+      { x: float32(X), target: TARGET },
+      { ...AT_X, lambda2, powerIterations: 1, iterations: 50, solver: 'conjugate-gradient', convergence: 1e-12 },
+      0,
+      {},
+    );
+    // CG ends in exact arithmetic after at most d = 4 products (one more is the power step).
+    assert.ok(products <= 1 + 4, `${products} products`);
+    // The model answers J in float32: agreement to ~1e-7 relative is all its rows carry.
+    const scale = Math.max(...expected.map(Math.abs));
+    assert.ok(maxAbsDifference(delta, expected) < 1e-6 * scale, `${Array.from(delta)} vs ${expected}`);
+  });
+
+  it('refuses conjugate gradients with λ₁ > 0 (the ℓ₁ problem is not a linear system)', async () => {
+    await assert.rejects(
+      casoSolution(
+        linearModel(W, B),
+        { x: float32(X), target: TARGET },
+        { lambda1: 0.1, solver: 'conjugate-gradient' },
+        0,
+        {},
+      ),
+      /λ₁ = 0 problem only/,
+    );
+  });
+
+  it('registers conjugate gradients with early stopping: nearer the maximiser than main.py\'s 10 steps, in fewer model calls', async () => {
+    const input = { x: float32(X), target: TARGET };
+    const parameters = { ...AT_X, jacobian: 'central-difference' as const };
+    const fistaModel = linearModel(W, B);
+    const cgModel = linearModel(W, B);
+    const fista = await casoSolution(fistaModel, input, { ...parameters, convergence: 1e-3 }, 3, {});
+    const cg = await casoSolution(
+      cgModel,
+      input,
+      { ...parameters, convergence: 1e-3, solver: 'conjugate-gradient' },
+      3,
+      {},
+    );
+    assert.equal(cg.lambda2, fista.lambda2); // the same power iteration, the same seed
+    const { H, g } = lossTerms(W, B, X, TARGET);
+    const M = H.map((row, r) => row.map((h, c) => (r === c ? 2 * cg.lambda2 : 0) - h));
+    const expected = gaussianSolve(M, g);
+    const scale = Math.max(...expected.map(Math.abs));
+    const cgError = maxAbsDifference(cg.delta, expected) / scale;
+    const fistaError = maxAbsDifference(fista.delta, expected) / scale;
+    assert.ok(cgError < 1e-3, `CG ${cgError}`);
+    assert.ok(cgError < fistaError, `CG ${cgError} vs FISTA ${fistaError}`);
+    assert.ok(cgModel.calls.vjp.length < fistaModel.calls.vjp.length, `${cgModel.calls.vjp.length} VJPs`);
     // The registered method is that variant (same map from the same seed).
     const registered = await caso(linearModel(W, B), input, { seed: 3 }, {});
-    const variant = await casoWith({ convergence: 1e-3 })(linearModel(W, B), input, { seed: 3 }, {});
+    const variant = await casoWith({ convergence: 1e-3, solver: 'conjugate-gradient' })(
+      linearModel(W, B),
+      input,
+      { seed: 3 },
+      {},
+    );
     assert.deepEqual(registered, variant);
   });
 
