@@ -57,7 +57,8 @@ export function graphFromKnn(knn: KnnResult, options: GraphOptions = {}): CsrGra
   const rowStart = count;
   const fill = rowStart.slice(0, n);
   const cols = new Int32Array(rowStart[n]);
-  const dists = new Float64Array(rowStart[n]);
+  // float32, as the kNN result holds them: the smaller of two is kept as is, so nothing is lost.
+  const dists = new Float32Array(rowStart[n]);
   for (let i = 0; i < n; i++) {
     for (let s = 0; s < k; s++) {
       const j = knn.indices[i * k + s];
@@ -70,26 +71,34 @@ export function graphFromKnn(knn: KnnResult, options: GraphOptions = {}): CsrGra
     }
   }
 
-  // Sort each row by column, merge duplicates (keeping the smaller distance).
+  // Sort each row by column by transposing: walking rows in order and dropping
+  // each entry (r, c) into row c's bucket as (c, r) leaves every bucket sorted
+  // by r. The entries are symmetric (each pair was put on both rows, with its
+  // distance), so the transpose holds the same rows, now sorted; no comparator
+  // sort per row (which cost 0.4 s at 60,000 × 20).
+  const sortedCols = new Int32Array(cols.length);
+  const sortedDists = new Float32Array(cols.length);
+  fill.set(rowStart.subarray(0, n));
+  for (let r = 0; r < n; r++) {
+    for (let e = rowStart[r]; e < rowStart[r + 1]; e++) {
+      const at = fill[cols[e]]++;
+      sortedCols[at] = r;
+      sortedDists[at] = dists[e];
+    }
+  }
+
+  // Merge duplicates (an edge found from both ends), keeping the smaller distance.
   const indptr = new Int32Array(n + 1);
-  const outCols = new Int32Array(cols.length);
-  const outDists = new Float64Array(cols.length);
-  let order = new Int32Array(0);
+  const outCols = cols; // reused: the unsorted entries are not read again
+  const outDists = dists;
   let nnz = 0;
   for (let i = 0; i < n; i++) {
-    const start = rowStart[i];
-    const len = rowStart[i + 1] - start;
-    if (order.length < len) order = new Int32Array(len * 2);
-    const rowOrder = order.subarray(0, len);
-    for (let t = 0; t < len; t++) rowOrder[t] = start + t;
-    rowOrder.sort((a, b) => cols[a] - cols[b]);
-    for (let t = 0; t < len; t++) {
-      const e = rowOrder[t];
-      if (nnz > indptr[i] && outCols[nnz - 1] === cols[e]) {
-        if (dists[e] < outDists[nnz - 1]) outDists[nnz - 1] = dists[e];
+    for (let e = rowStart[i]; e < rowStart[i + 1]; e++) {
+      if (nnz > indptr[i] && outCols[nnz - 1] === sortedCols[e]) {
+        if (sortedDists[e] < outDists[nnz - 1]) outDists[nnz - 1] = sortedDists[e];
       } else {
-        outCols[nnz] = cols[e];
-        outDists[nnz++] = dists[e];
+        outCols[nnz] = sortedCols[e];
+        outDists[nnz++] = sortedDists[e];
       }
     }
     indptr[i + 1] = nnz;

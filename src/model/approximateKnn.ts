@@ -21,7 +21,7 @@ import { checkKnnInput, neighbourRecall } from '../core/knn';
 import { sampleRows } from '../core/random';
 import type { ComputeOptions, DenseMatrix, KnnResult } from '../core/types';
 import { ortCrossKnn } from './ortCrossKnn';
-import { keepNeighbours, ortKnn } from './ortKnn';
+import { candidateWords, keepNeighbours, ortKnn } from './ortKnn';
 
 export interface HnswParameters {
   /** Links per node (HNSW's M). */
@@ -287,7 +287,7 @@ function searchRows(
   const short: number[] = [];
   rows.forEach((row, r) => {
     // Only the k + 1 best by the index's float32 distances are re-ranked, as ortKnn re-ranks TopK's.
-    const candidates = found.subarray(r * wanted, r * wanted + k + 1);
+    const candidates = candidateWords(found, r * wanted, Math.min(k + 1, wanted));
     if (!keepNeighbours(row, candidates, points.data, points.dim, k, into.indices, into.distances))
       short.push(row);
   });

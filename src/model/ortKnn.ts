@@ -85,7 +85,7 @@ export const ortKnn: KnnSearch = async (
     for (let r = 0; r < count; r++) {
       keepNeighbours(
         start + r,
-        found.subarray(r * candidates, (r + 1) * candidates),
+        candidateWords(found, r * candidates, candidates),
         centred,
         dim,
         k,
@@ -106,10 +106,15 @@ export const ortKnn: KnnSearch = async (
  * and orders by distance, then index. Candidates that are not row indices
  * (an index pads a short answer with −1 or 2⁶⁴ − 1) are ignored. Returns
  * false, writing nothing, when fewer than k candidates remain.
+ *
+ * The candidates come as the 32-bit words of their 64-bit indices
+ * (`candidateWords`): reading a BigInt64Array element allocates a BigInt, and
+ * at 60,000 rows × 21 candidates those allocations and their collection cost
+ * more than the distances.
  */
 export function keepNeighbours(
   row: number,
-  found: ArrayLike<bigint>,
+  words: Uint32Array,
   points: Float32Array,
   dim: number,
   k: number,
@@ -122,9 +127,11 @@ export function keepNeighbours(
   scratchD2.fill(Infinity, 0, k);
   scratchIndex.fill(0x7fffffff, 0, k);
   let count = 0;
-  for (let s = 0; s < found.length; s++) {
-    const index = Number(found[s]);
-    if (index === row || index < 0 || index >= rows) continue;
+  for (let s = 0; s < words.length / 2; s++) {
+    // A row index has a zero high word; −1 and 2⁶⁴ − 1 (padding) do not.
+    if (words[2 * s + HIGH_WORD] !== 0) continue;
+    const index = words[2 * s + LOW_WORD];
+    if (index === row || index >= rows) continue;
     offer(scratchD2, scratchIndex, 0, k, squaredDistance(points, row * dim, index * dim, dim), index);
     count++;
   }
@@ -134,6 +141,16 @@ export function keepNeighbours(
     distances[row * k + j] = Math.sqrt(scratchD2[j]);
   }
   return true;
+}
+
+/** Which 32-bit word of a 64-bit integer holds its low half on this machine. */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const LOW_WORD = LITTLE_ENDIAN ? 0 : 1;
+const HIGH_WORD = 1 - LOW_WORD;
+
+/** `count` 64-bit indices from `start` of `found`, as 32-bit words (a view: nothing is copied). */
+export function candidateWords(found: BigInt64Array | BigUint64Array, start: number, count: number): Uint32Array {
+  return new Uint32Array(found.buffer, found.byteOffset + start * 8, count * 2);
 }
 
 /** Reused by keepNeighbours across rows (it runs once per row, a million times at scale). */

@@ -3,7 +3,7 @@
  * hand, and rounding toward zero to 4 significant digits.
  */
 import assert from 'node:assert/strict';
-import { roundDown, topClassesByIndex } from '../../../src/engine/sampleProbabilities';
+import { roundDown, roundDownByString, topClassesByIndex } from '../../../src/engine/sampleProbabilities';
 
 describe('engine/sampleProbabilities', () => {
   describe('roundDown to 4 significant digits', () => {
@@ -29,6 +29,22 @@ describe('engine/sampleProbabilities', () => {
         assert.equal(Number(rounded.toPrecision(4)), rounded);
         // Within one unit of the 4th digit.
         assert.ok(value - rounded < 10 ** (Math.floor(Math.log10(value)) - 3) * (1 + 1e-9), `${value}`);
+      }
+    });
+    it('gives what the decimal-string path gives, near powers of ten, tiny and random values', () => {
+      const values: number[] = [];
+      for (let e = -30; e <= 2; e++) {
+        const power = 10 ** e;
+        for (const f of [1, 1 - 1e-16, 1 + 1e-15, 0.99995, 0.999949999, 1.00005, 9.9995, 9.99949999])
+          values.push(power * f);
+      }
+      let seed = 12345;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      for (let i = 0; i < 20000; i++) values.push(random() ** (1 + 20 * random()));
+      for (let i = 0; i < 2000; i++) values.push(Math.round(random() * 1e4) / 1e4, -random());
+      for (const value of values) {
+        for (const digits of [1, 4, 6])
+          assert.equal(roundDown(value, digits), roundDownByString(value, digits), `${value}, ${digits} digits`);
       }
     });
   });
@@ -78,6 +94,35 @@ describe('engine/sampleProbabilities', () => {
     let total = 0;
     for (let c = 0; c < 8; c++) total += Math.exp(c - 7);
     assert.equal(lists[0]![0].p, roundDown(1 / total, 4));
+  });
+
+  it('ranks like a full sort: p descending, ties in class order, NaN last', () => {
+    // Rows of 12 classes with repeated logits and a few NaN, against a sort of all classes.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rows = 300;
+    const C = 12;
+    const data = Float32Array.from({ length: rows * C }, () =>
+      random() < 0.05 ? NaN : Math.floor(random() * 4),
+    );
+    const lists = topClassesByIndex(
+      { logits: { rows, dim: C, data }, keptIndices: Int32Array.from({ length: rows }, (_, r) => r) },
+      rows,
+    )!;
+    for (let r = 0; r < rows; r++) {
+      const logits = Array.from(data.subarray(r * C, (r + 1) * C));
+      const anyNaN = logits.some(Number.isNaN);
+      const key = (c: number) => (anyNaN ? NaN : logits[c]); // softmax of a row with a NaN is NaN throughout
+      const expected = Array.from({ length: C }, (_, c) => c)
+        .sort((a, b) => (Number.isNaN(key(b)) ? 0 : Number.isNaN(key(a)) ? 1 : key(b) - key(a)) || a - b)
+        .slice(0, 5)
+        .map(String);
+      assert.deepEqual(
+        lists[r]!.map((entry) => entry.label),
+        expected,
+        `row ${r}: ${logits}`,
+      );
+    }
   });
 
   it('gives nothing without a model', () => {
