@@ -17,6 +17,7 @@ import { registerReview } from './review';
 import { SaliencyPanels } from './saliency/saliencyPanel';
 import { registerSidePanel } from './sidebar';
 import { LatestResults } from './state/latestResults';
+import { registerThumbnailGrants } from './webviewHost/thumbnailAccess';
 
 export type { MarginLensApi } from './api';
 
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): MarginLensApi {
   );
 
   // Each feature module registers itself here (one line each): registerX(context, services);
+  registerThumbnailGrants(context);
   registerReview(context, services);
   registerResultsReview(context, services);
   const sidePanel = registerSidePanel(context, services);

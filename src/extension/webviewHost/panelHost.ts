@@ -10,7 +10,9 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import { grantResourceRoots, refusedRootsMessage } from './resourceRoots';
+import { realFolder } from './realFolder';
+import { grantResourceRoots, refusedRootsMessage, type GrantedRoots } from './resourceRoots';
+import { thumbnailAccess } from './thumbnailAccess';
 import { dispatchByType, WebviewChannel, type MessageHandlers, type PanelMessage } from './webviewChannel';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
@@ -35,6 +37,9 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
   protected readonly log: vscode.LogOutputChannel;
   private readonly channel: WebviewChannel<HostMessage, WebviewMessage>;
   private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
+  /** The folders the subclass last asked for (undefined before its first render), and those granted. */
+  private extraRoots: readonly vscode.Uri[] | undefined;
+  private grantedRoots: string[] = [];
   readonly onDidDispose = this.disposeEmitter.event;
 
   /** One handler per message type of the webview (but `ready`, which the host answers). */
@@ -47,7 +52,7 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
       options.viewType,
       options.title,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      { enableScripts: true, localResourceRoots: this.resourceRoots([]) },
+      { enableScripts: true, localResourceRoots: this.resourceRoots([], false) },
     );
     this.panel.iconPath = vscode.Uri.joinPath(options.extensionUri, 'media', 'margin.svg');
     this.channel = new WebviewChannel({
@@ -65,6 +70,10 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
         if (!this.panel.visible) this.channel.documentGone();
       }),
     );
+    // A folder the user allowed, added to the workspace or forgot: thumbnails appear (or go) without reopening.
+    const grants = thumbnailAccess()?.grants;
+    if (grants) this._register(grants.onDidChange(() => this.rootsMayHaveChanged()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rootsMayHaveChanged()));
     this._register(
       this.panel.onDidDispose(() => {
         this.disposeEmitter.fire();
@@ -79,11 +88,17 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
    * (e.g. the folders of a dataset's thumbnails).
    */
   protected render(extraRoots: readonly vscode.Uri[] = []): void {
+    this.renderDocument(extraRoots, true);
+  }
+
+  /** `ask`: whether refused folders are put to the user (not when the roots changed under the panel). */
+  private renderDocument(extraRoots: readonly vscode.Uri[], ask: boolean): void {
     const { extensionUri, bundle, title } = this.options;
     const webview = this.panel.webview;
     const asset = (...segments: string[]) =>
       webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
-    webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots(extraRoots) };
+    this.extraRoots = extraRoots;
+    webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots(extraRoots, ask) };
     this.channel.documentGone();
     webview.html = buildWebviewHtml({
       cspSource: webview.cspSource,
@@ -107,24 +122,21 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
 
   /**
    * The extension's own assets, and those of `extraRoots` that lie inside a
-   * workspace folder, the extension or a `.margin/` folder (resourceRoots.ts);
-   * the others are refused, logged and named to the user once.
+   * workspace folder, the extension, a `.margin/` folder or a folder the user
+   * allowed (resourceRoots.ts); the others are refused and logged, and, when
+   * `ask`, put to the user (refusedFolderPrompt.ts: once per folder).
    */
-  private resourceRoots(extraRoots: readonly vscode.Uri[]): vscode.Uri[] {
+  private resourceRoots(extraRoots: readonly vscode.Uri[], ask: boolean): vscode.Uri[] {
     const { extensionUri } = this.options;
-    const { granted, refused } = grantResourceRoots(
-      extraRoots.map((uri) => uri.fsPath),
-      {
-        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
-        extensionFolder: extensionUri.fsPath,
-        marginFolders: this.options.marginFolders ?? [],
-      },
-    );
+    const { granted, refused } = this.grantRoots(extraRoots);
+    this.grantedRoots = granted;
     if (refused.length > 0) {
       this.log.warn(
         `${this.options.name}: not a webview root (outside the workspace): ${refused.join(', ')}`,
       );
-      void vscode.window.showWarningMessage(refusedRootsMessage(refused));
+      const prompt = thumbnailAccess()?.prompt;
+      if (ask && prompt) void prompt.ask(refused);
+      else if (ask) void vscode.window.showWarningMessage(refusedRootsMessage(refused));
     }
     return [
       vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
@@ -132,6 +144,29 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
       vscode.Uri.joinPath(extensionUri, ...CODICONS),
       ...granted.map((folder) => vscode.Uri.file(folder)),
     ];
+  }
+
+  private grantRoots(extraRoots: readonly vscode.Uri[]): GrantedRoots {
+    return grantResourceRoots(
+      extraRoots.map((uri) => uri.fsPath),
+      {
+        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+        extensionFolder: this.options.extensionUri.fsPath,
+        marginFolders: this.options.marginFolders ?? [],
+        userGrants: thumbnailAccess()?.grants.folders() ?? [],
+        realPath: realFolder,
+      },
+    );
+  }
+
+  /** A fresh document with the new roots when the granted ones changed (its latest message is sent again). */
+  private rootsMayHaveChanged(): void {
+    if (this.isDisposed || this.extraRoots === undefined) return;
+    const { granted } = this.grantRoots(this.extraRoots);
+    const same =
+      granted.length === this.grantedRoots.length &&
+      granted.every((folder, i) => folder === this.grantedRoots[i]);
+    if (!same) this.renderDocument(this.extraRoots, false);
   }
 
   override dispose(): void {
