@@ -122,12 +122,11 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
 
   /**
    * The extension's own assets, and those of `extraRoots` that lie inside a
-   * workspace folder, the extension, a `.margin/` folder or a folder the user
-   * allowed (resourceRoots.ts); the others are refused and logged, and, when
+   * workspace folder, the extension's asset folders, a `.margin/` folder or a
+   * folder the user allowed (resourceRoots.ts); the others are refused and logged, and, when
    * `ask`, put to the user (refusedFolderPrompt.ts: once per folder).
    */
   private resourceRoots(extraRoots: readonly vscode.Uri[], ask: boolean): vscode.Uri[] {
-    const { extensionUri } = this.options;
     const { granted, refused } = this.grantRoots(extraRoots);
     this.grantedRoots = granted;
     if (refused.length > 0) {
@@ -138,11 +137,16 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
       if (ask && prompt) void prompt.ask(refused);
       else if (ask) void vscode.window.showWarningMessage(refusedRootsMessage(refused));
     }
+    return [...this.assetRoots(), ...granted.map((folder) => vscode.Uri.file(folder))];
+  }
+
+  /** The extension's folders a panel loads its own files from. */
+  private assetRoots(): vscode.Uri[] {
+    const { extensionUri } = this.options;
     return [
       vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
       vscode.Uri.joinPath(extensionUri, 'media'),
       vscode.Uri.joinPath(extensionUri, ...CODICONS),
-      ...granted.map((folder) => vscode.Uri.file(folder)),
     ];
   }
 
@@ -151,7 +155,7 @@ export abstract class PanelHost<HostMessage, WebviewMessage extends { type: stri
       extraRoots.map((uri) => uri.fsPath),
       {
         workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
-        extensionFolder: this.options.extensionUri.fsPath,
+        extensionAssets: this.assetRoots().map((uri) => uri.fsPath),
         marginFolders: this.options.marginFolders ?? [],
         userGrants: thumbnailAccess()?.grants.folders() ?? [],
         realPath: realFolder,

@@ -1,7 +1,7 @@
 /**
  * The folders a MARGIN webview may load files from. A panel asks for the
  * folders its thumbnails are in; a folder is granted only when it lies inside
- * a workspace folder, the extension's folder, a `.margin/` folder, or a folder
+ * a workspace folder, one of the extension's asset folders, a `.margin/` folder, or a folder
  * the user chose to show (thumbnailGrants.ts). A dataset `source` of `/` read
  * from a cache once made the whole disk a root; now such a request is
  * refused, and the panel shows no thumbnail from there. Folders are compared
@@ -14,7 +14,12 @@ import { isInside } from '../discovery/datasetPath';
 
 export interface ResourceRootPolicy {
   workspaceFolders: readonly string[];
-  extensionFolder: string;
+  /**
+   * The extension's folders that panels load from (its webview bundle, media,
+   * codicons), not the whole extension: in a development run the extension is
+   * the clone, and everything in it would load.
+   */
+  extensionAssets: readonly string[];
   /** `.margin/` folders outside the workspace (the global-storage fallback). */
   marginFolders: readonly string[];
   /** Folders outside those the user chose to show, as real paths (empty in Restricted Mode). */
@@ -33,7 +38,7 @@ export interface GrantedRoots {
 export function grantResourceRoots(requested: readonly string[], policy: ResourceRootPolicy): GrantedRoots {
   const bases = [
     ...policy.workspaceFolders,
-    policy.extensionFolder,
+    ...policy.extensionAssets,
     ...policy.marginFolders,
     ...policy.userGrants,
   ].map((base) => policy.realPath(base));

@@ -5,8 +5,10 @@
  * results webview lists the rows the CLI ranks first for the same files, and a
  * click on a row opens that sample in the editor. The task's own views (the
  * score histogram, the prototype galleries) are on screen. A row's explain
- * button opens the saliency panel for that sample. Screenshots of every panel, in the
- * dark and the light theme, are artifacts.
+ * button opens the saliency panel for that sample. A dataset outside the
+ * workspace shows its thumbnails only once the user allows its folder
+ * (outsideThumbnails.ts). Screenshots of every panel, in the dark and the
+ * light theme, are artifacts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -15,6 +17,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type { ScanResult } from '../../../src/protocol/engine';
 import { formatValue } from '../../../webview/results/format';
 import { cliScanWith, exampleScans } from '../cliReference';
+import { checkOutsideThumbnails } from './outsideThumbnails';
 import { partTimeLimitMs, runPart } from './part';
 import { repoRoot } from './paths';
 import { readMapCanvases, saliencyFrame } from './saliencyFrame';
@@ -366,5 +369,8 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
         console.log(`    screenshot: ${await session.screenshot('reviewed-after-reload')}`);
       },
     );
+
+    // Last: it sets margin.dataPath for a while, which would skip the dataset question above.
+    await checkOutsideThumbnails(session, tally, results);
   });
 });

@@ -12,7 +12,7 @@ import {
 /** Made-up paths with no link on them: each is its own real path. */
 const policy = {
   workspaceFolders: ['/home/u/project'],
-  extensionFolder: '/home/u/.vscode/extensions/margin-lens',
+  extensionAssets: ['/home/u/.vscode/extensions/margin-lens/media', '/home/u/.vscode/extensions/margin-lens/dist/webview'],
   marginFolders: ['/home/u/.config/Code/globalStorage/margin/.margin'],
   userGrants: [],
   realPath: (path: string) => path,
@@ -82,7 +82,7 @@ describe('extension/webviewHost/resourceRoots', () => {
 
     const realPolicy = (workspaceFolders: string[], userGrants: string[]) => ({
       workspaceFolders,
-      extensionFolder: join(dir, 'extension'),
+      extensionAssets: [join(dir, 'extension', 'media')],
       marginFolders: [],
       userGrants,
       realPath: realFolder,

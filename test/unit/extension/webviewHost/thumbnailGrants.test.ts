@@ -34,7 +34,7 @@ describe('extension/webviewHost/thumbnailGrants', () => {
     new ThumbnailGrants(store, { realPath: realFolder, homeFolder: homedir(), isTrusted: () => trusted });
   const policy = (grants: ThumbnailGrants) => ({
     workspaceFolders: [workspace],
-    extensionFolder: join(dir, 'extension'),
+    extensionAssets: [join(dir, 'extension', 'media')],
     marginFolders: [],
     userGrants: grants.folders(),
     realPath: realFolder,
