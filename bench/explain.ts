@@ -14,8 +14,9 @@
  * ours / PyTorch is printed; without torch that column is skipped with a note.
  * `--only` times just the named methods (after the forward/backward passes).
  * `--dance-detail` adds one more DANCE map per model and splits its decoy
- * search per iteration into the hidden layer's forward calls, its VJPs and the
- * rest (JavaScript).
+ * search per iteration into the hidden layer's runs (one fused run for its
+ * value and the penalty's VJP, or a forward call and a VJP) and the rest
+ * (JavaScript).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { npyToFloat32, readNpy } from '../src/data/npy';
 import { openGradientModel } from '../src/model/autodiff';
-import type { DifferentiableTensor, GradientModel } from '../src/model/autodiff/types';
+import type { DifferentiableTensor, GradientModel, PenaltyUpstream } from '../src/model/autodiff/types';
 import { argmax } from '../src/model/attribution/batches';
 import { ATTRIBUTION_METHODS, type AttributionMethodName } from '../src/model/attribution/methods';
 import type { MethodOptions } from '../src/model/attribution/types';
@@ -133,6 +134,9 @@ interface CallClock {
   forwards: number;
   vjpMs: number;
   vjps: number;
+  /** Fused runs: the layer's value and the penalty's VJP at once (penaltyVjp). */
+  fusedMs: number;
+  fused: number;
   /** When the last hidden-layer call returned. */
   lastCallEnd: number;
 }
@@ -157,6 +161,18 @@ function withTimedLayers(model: GradientModel, clock: CallClock): GradientModel 
       clock.vjps++;
       return result;
     },
+    ...(tensor.penaltyVjp
+      ? {
+          async penaltyVjp(x: Float32Array, n: number, penalty: PenaltyUpstream) {
+            const start = performance.now();
+            const result = await tensor.penaltyVjp!(x, n, penalty);
+            clock.lastCallEnd = performance.now();
+            clock.fusedMs += clock.lastCallEnd - start;
+            clock.fused++;
+            return result;
+          },
+        }
+      : {}),
   });
   return new Proxy(model, {
     get(target, property) {
@@ -169,19 +185,21 @@ function withTimedLayers(model: GradientModel, clock: CallClock): GradientModel 
 
 /** One more DANCE map, its decoy search split per iteration into forward calls, VJPs and the rest. */
 async function danceDetail(model: GradientModel, x: Float32Array, options: MethodOptions): Promise<void> {
-  const clock: CallClock = { forwardMs: 0, forwards: 0, vjpMs: 0, vjps: 0, lastCallEnd: 0 };
+  const clock: CallClock = { forwardMs: 0, forwards: 0, vjpMs: 0, vjps: 0, fusedMs: 0, fused: 0, lastCallEnd: 0 };
   const target = argmax(await model.predict(x, 1));
   const start = performance.now();
   await ATTRIBUTION_METHODS.dance.run(withTimedLayers(model, clock), { x, target }, options, {});
   // The search ends with its last layer call (the base maps then use the logits).
   const search = clock.lastCallEnd - start;
-  // h(x) once, then one forward call per iteration and one to score the last iterate.
-  const iterations = clock.forwards - 2;
+  // h(x) once, then per iteration one fused run (value and penalty VJP) or a forward call and a VJP, and a forward to score the last iterate.
+  const iterations = clock.fused + clock.forwards - 2;
   const per = (ms: number) => (ms / iterations).toFixed(1);
-  console.log(
-    `    decoy search: ${iterations} iterations, ${per(search)} ms each: layer forward ${per(clock.forwardMs)} ms, ` +
-      `VJP ${per(clock.vjpMs)} ms (${clock.vjps} of ${iterations} iterations), the rest ${per(search - clock.forwardMs - clock.vjpMs)} ms`,
-  );
+  const calls =
+    clock.fused > 0
+      ? `one run for the layer's value and the penalty's VJP ${per(clock.fusedMs)} ms`
+      : `layer forward ${per(clock.forwardMs)} ms, VJP ${per(clock.vjpMs)} ms (${clock.vjps} of ${iterations} iterations)`;
+  const rest = search - clock.forwardMs - clock.vjpMs - clock.fusedMs;
+  console.log(`    decoy search: ${iterations} iterations, ${per(search)} ms each: ${calls}, the rest ${per(rest)} ms`);
 }
 
 function torchAvailable(): boolean {

@@ -28,9 +28,15 @@
  * were in effect two Adam steps long. The decoy returned is the feasible iterate
  * that got furthest (δ = 0, x itself, is feasible), never an infeasible one.
  *
- * All decoys are optimised together: each iteration is one forward call and
- * one VJP on the whole batch (rows of a batch do not interact, so a decoy's
- * path is the same alone or in a batch).
+ * All decoys are optimised together: each iteration is one onnxruntime run
+ * on the whole batch (rows of a batch do not interact, so a decoy's path is
+ * the same alone or in a batch). That run gives h and the penalty's VJP at
+ * once (`penaltyVjp`: the upstream is made in the graph from the h it
+ * computes, with the weights as they stand at the start of the iteration,
+ * as the JavaScript below makes it); a tensor without it takes a forward
+ * call, then a VJP. The two agree to float32 rounding of the upstream, which
+ * is enough to tip a feasibility test now and then, so a decoy's path can
+ * differ between them, not its constraint.
  *
  * Early stopping (`patience`, off when absent): a decoy whose best reach has
  * not grown by more than `minGain` (relative) for `patience` iterations is
@@ -132,6 +138,7 @@ export async function generateDecoys(
   const bestDeviation = new Float64Array(n);
   const points = tiled(x, n);
   const upstream = new Float32Array(n * units);
+  const weights = new Float32Array(n);
 
   let t = 0;
   for (; t <= iterations; t++) {
@@ -142,7 +149,19 @@ export async function generateDecoys(
         points[k * size + i] = x[i] + delta[p];
       }
     }
-    const h = await layer.forward(points, n);
+    // With a fused VJP the penalty's gradient comes from the same run as h
+    // (its upstream uses the penalty weights as they stand now, as below);
+    // the last pass only scores, so it takes h alone.
+    let fusedGradient: Float32Array | undefined;
+    let h: Float32Array;
+    if (layer.penaltyVjp && t < iterations) {
+      for (let k = 0; k < n; k++) weights[k] = settling.settled[k] ? 0 : 2 * penalty[k];
+      const fused = await layer.penaltyVjp(points, n, { reference, weights, inner });
+      h = fused.output;
+      fusedGradient = fused.grad;
+    } else {
+      h = await layer.forward(points, n);
+    }
 
     // Keep each decoy's best feasible iterate; build the penalty's upstream.
     let anyPenalty = false;
@@ -182,7 +201,9 @@ export async function generateDecoys(
     if (t === iterations) break; // the last pass only scores the final iterate
     if (settling.update(t)) break; // every decoy settled: the last pass scored them
 
-    const penaltyGradient = anyPenalty ? (await layer.vjp(points, n, upstream)).grad : undefined;
+    const penaltyGradient = !anyPenalty
+      ? undefined
+      : (fusedGradient ?? (await layer.vjp(points, n, upstream)).grad);
     const correction1 = 1 - ADAM_BETA1 ** (t + 1);
     const correction2 = 1 - ADAM_BETA2 ** (t + 1);
     for (let k = 0; k < n; k++) {

@@ -35,14 +35,32 @@ export interface BackwardSpec {
   /** The tensor to differentiate with respect to; default the model input. */
   wrt?: string;
   rule: NonlinearityRule;
+  /**
+   * Make the upstream in the graph from `of` itself, as DANCE's penalty
+   * gradient (`penaltyUpstream`), instead of taking it as an input: one run
+   * then gives both `of` and the VJP. Plain gradients only.
+   */
+  penalty?: boolean;
+}
+
+/** The graph inputs of a penalty-upstream model (see `penaltyUpstream`). */
+export interface PenaltyInputs {
+  /** The reference value h(x), shaped [1, …] like one sample of `of`. */
+  reference: string;
+  /** 2λ per sample, shaped [batch]. */
+  weight: string;
+  /** ε′, a scalar. */
+  inner: string;
 }
 
 export interface BackwardModel {
   bytes: Uint8Array;
   /** Graph input fed with x0 under DeepLIFT. */
   referenceInput?: string;
-  /** Graph input fed with the upstream gradient (shaped like `of`). */
+  /** Graph input fed with the upstream gradient (shaped like `of`); with `penalty`, the tensor made in the graph. */
   upstreamInput: string;
+  /** With `penalty`: the inputs the upstream is made from. */
+  penaltyInputs?: PenaltyInputs;
   /** Graph output holding d(Σ upstream · of)/d wrt. */
   gradOutput: string;
   /** Graph output holding `of` (and its reference value under DeepLIFT). */
@@ -143,7 +161,11 @@ export function buildBackwardModel(
     },
   });
 
-  const upstreamInput = `${spec.of}__upstream`;
+  if (spec.penalty && spec.rule !== 'gradient') {
+    throw new InputError(path, `the penalty upstream is for plain gradients, not ${spec.rule}`);
+  }
+  const penalty = spec.penalty ? penaltyUpstream(e, spec.of, factsOf(spec.of).dims.length) : undefined;
+  const upstreamInput = penalty?.upstream ?? `${spec.of}__upstream`;
   const onPath = original.filter((node) => node.output.some((o) => fromWrt.has(o) && toOf.has(o)));
   const sweep: Sweep = {
     e,
@@ -171,9 +193,16 @@ export function buildBackwardModel(
     { name: spec.of, type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) },
     { name: gradOutput, type: tensorType(T.FLOAT, symbolic(factsOf(wrt).dims)) },
   ];
+  const oneSample = symbolic(factsOf(spec.of).dims).map((d) => (d === 'batch' ? 1 : d));
   const inputs = [
     inputValue(inputName),
-    { name: upstreamInput, type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) },
+    ...(penalty
+      ? [
+          { name: penalty.inputs.reference, type: tensorType(T.FLOAT, oneSample) },
+          { name: penalty.inputs.weight, type: tensorType(T.FLOAT, ['batch']) },
+          { name: penalty.inputs.inner, type: tensorType(T.FLOAT, []) },
+        ]
+      : [{ name: upstreamInput, type: tensorType(T.FLOAT, symbolic(factsOf(spec.of).dims)) }]),
   ];
   if (spec.rule !== 'gradient') {
     inputs.push(inputValue(reference(inputName)));
@@ -206,11 +235,27 @@ export function buildBackwardModel(
   return {
     bytes: encodeModel(model),
     upstreamInput,
+    ...(penalty ? { penaltyInputs: penalty.inputs } : {}),
     gradOutput,
     ofOutput: spec.of,
     referenceInput: spec.rule === 'gradient' ? undefined : reference(inputName),
     referenceOfOutput: spec.rule === 'gradient' ? undefined : reference(spec.of),
   };
+}
+
+/**
+ * DANCE's penalty gradient as nodes: 2λ · (d − clip(d, −ε′, ε′)) with
+ * d = of − reference, λ per sample (the weight input holds 2λ; 0 for a decoy
+ * that no longer moves) and ε′ a scalar; decoys.ts computes the same upstream
+ * in JavaScript when a tensor has no fused VJP.
+ */
+function penaltyUpstream(e: GraphEmitter, of: string, rank: number): { upstream: string; inputs: PenaltyInputs } {
+  const inputs = { reference: `${of}__reference`, weight: `${of}__weight`, inner: `${of}__inner` };
+  const d = e.op('Sub', [of, inputs.reference]);
+  const tolerated = e.op('Clip', [d, e.op('Neg', [inputs.inner]), inputs.inner]);
+  const excess = e.op('Sub', [d, tolerated]);
+  const perSample = e.op('Reshape', [inputs.weight, e.int64s([-1, ...new Array<number>(rank - 1).fill(1)])]);
+  return { upstream: e.op('Mul', [excess, perSample]), inputs };
 }
 
 /** Reverse-mode sweep: sum each tensor's gradient contributions, then apply its producer's rule. */

@@ -18,6 +18,7 @@ import type {
   DifferentiableTensor,
   GradientModel,
   NonlinearityRule,
+  PenaltyUpstream,
   VjpResult,
 } from './types';
 
@@ -128,6 +129,7 @@ export class OnnxGradientModel implements GradientModel {
       size,
       forward: (x, n) => this.runForward(name, x, n),
       vjp: (x, n, upstream) => this.vjp(name, x, n, upstream),
+      penaltyVjp: (x, n, penalty) => this.penaltyVjp(name, x, n, penalty),
     };
     this.tensors.set(name, handle);
     return handle;
@@ -159,6 +161,32 @@ export class OnnxGradientModel implements GradientModel {
     return { grad, output };
   }
 
+  private async penaltyVjp(name: string, x: Float32Array, n: number, penalty: PenaltyUpstream): Promise<VjpResult> {
+    const { model, session } = await this.backwardFor(name, 'gradient', true);
+    const inputs = model.penaltyInputs!;
+    const shape = this.perSample(name);
+    if (penalty.reference.length !== this.tensorHandle(name).size || penalty.weights.length !== n) {
+      throw new InputError(this.path, `the penalty of "${name}" needs one reference sample and ${n} weights`);
+    }
+    const reference = new ort.Tensor('float32', penalty.reference, [1, ...shape]);
+    const inner = new ort.Tensor('float32', Float32Array.of(penalty.inner), []);
+    const [grad, output] = await this.inBatches(
+      n,
+      [x, penalty.weights],
+      [this.sampleSize, 1],
+      async (batch, [xs, weights]) => {
+        const result = await session.run({
+          [this.inputName]: this.inputTensor(xs, batch),
+          [inputs.reference]: reference,
+          [inputs.weight]: new ort.Tensor('float32', weights, [batch]),
+          [inputs.inner]: inner,
+        });
+        return [result[model.gradOutput], result[model.ofOutput]];
+      },
+    );
+    return { grad, output };
+  }
+
   private async runForward(name: string, x: Float32Array, n: number): Promise<Float32Array> {
     let session = this.forward.get(name);
     if (!session) {
@@ -173,12 +201,12 @@ export class OnnxGradientModel implements GradientModel {
     return output;
   }
 
-  private backwardFor(of: string, rule: NonlinearityRule): Promise<LoadedBackward> {
-    const key = `${rule}:${of}`;
+  private backwardFor(of: string, rule: NonlinearityRule, penalty = false): Promise<LoadedBackward> {
+    const key = `${rule}:${of}${penalty ? ':penalty' : ''}`;
     let loaded = this.backward.get(key);
     if (!loaded) {
       loaded = (async () => {
-        const model = buildBackwardModel(this.path, this.model.proto, this.facts, { of, rule });
+        const model = buildBackwardModel(this.path, this.model.proto, this.facts, { of, rule, penalty });
         return { model, session: await createSession(this.path, model.bytes) };
       })();
       loaded.catch(() => this.backward.delete(key));

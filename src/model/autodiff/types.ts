@@ -36,6 +36,23 @@ export interface DifferentiableTensor {
   forward(x: Float32Array, n: number): Promise<Float32Array>;
   /** Vector–Jacobian product: upstream is n × size; returns d(Σ upstream · tensor)/d input. */
   vjp(x: Float32Array, n: number, upstream: Float32Array): Promise<VjpResult>;
+  /**
+   * The VJP of DANCE's penalty in one run with the tensor's value: upstream
+   * 2λₖ · (d − clip(d, −ε′, ε′)), d = tensor − reference, made from the value
+   * the same run computes. Optional: without it, a caller takes `forward`,
+   * builds the upstream and calls `vjp` (the analytic test models do that).
+   */
+  penaltyVjp?(x: Float32Array, n: number, penalty: PenaltyUpstream): Promise<VjpResult>;
+}
+
+/** What `penaltyVjp` makes its upstream from. */
+export interface PenaltyUpstream {
+  /** h(x), one sample (size values). */
+  reference: Float32Array;
+  /** 2λ per sample (n values; 0 gives a zero upstream). */
+  weights: Float32Array;
+  /** ε′: the deviation each unit may have before the penalty starts. */
+  inner: number;
 }
 
 /**

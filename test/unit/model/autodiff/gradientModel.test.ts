@@ -117,6 +117,59 @@ describe('GradientModel (autodiff over onnxruntime)', () => {
     await assert.rejects(cnn.tensor('no-such-tensor'), /no-such-tensor: is not a float tensor/);
   });
 
+  it('gives the penalty VJP in one run: the value and the gradient of 2λ(d − clip(d, ±ε′)) computed apart', async () => {
+    // DANCE's decoy search (decoys.ts) takes h and the penalty's VJP from one run when a tensor has penaltyVjp.
+    // Here against forward, then the upstream in float64 JavaScript, then vjp; each sample its own λ (one 0).
+    for (const [path, layerName] of [
+      [FMNIST_MODEL, '/features/features.3/MaxPool_output_0'],
+      ...zoo()
+        .filter((entry) => entry.name === 'resnet-tiny' && entry.hidden)
+        .map((entry) => [modelPath(entry), entry.hidden!.name]),
+    ] as [string, string][]) {
+      const model = path === FMNIST_MODEL ? cnn : await openGradientModel(path);
+      const layer = await model.tensor(layerName);
+      const n = 4;
+      const base =
+        path === FMNIST_MODEL
+          ? await fixtureInputs(1)
+          : Float32Array.from({ length: model.sampleSize }, (_, i) => Math.sin(i));
+      const reference = await layer.forward(base, 1);
+      const points = new Float32Array(n * model.sampleSize);
+      for (let k = 0; k < n; k++)
+        for (let i = 0; i < model.sampleSize; i++)
+          points[k * model.sampleSize + i] = base[i] + 0.3 * Math.cos(7 * i + k);
+      const weights = Float32Array.from([2 * 3, 0, 2 * 0.5, 2 * 12]);
+      let largest = 0;
+      for (const r of reference) largest = Math.max(largest, Math.abs(r));
+      const inner = 0.05 * largest;
+      const fused = await layer.penaltyVjp!(points, n, { reference, weights, inner });
+
+      const h = await layer.forward(points, n);
+      const upstream = new Float32Array(n * layer.size);
+      let active = 0;
+      for (let k = 0; k < n; k++)
+        for (let j = 0; j < layer.size; j++) {
+          const d = h[k * layer.size + j] - reference[j];
+          const excess = d > inner ? d - inner : d < -inner ? d + inner : 0;
+          if (excess !== 0 && weights[k] !== 0) active++;
+          upstream[k * layer.size + j] = weights[k] * excess;
+        }
+      assert.ok(active > 100, `${layerName}: only ${active} units over ε′, the test would not test much`);
+      const apart = await layer.vjp(points, n, upstream);
+      const scale = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const diff = (a: Float32Array, b: Float32Array) =>
+        a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+      assert.ok(diff(fused.output, h) <= 1e-5 * scale(h), `${layerName}: value ${diff(fused.output, h)}`);
+      assert.ok(
+        diff(fused.grad, apart.grad) <= 1e-4 * scale(apart.grad),
+        `${layerName}: gradient ${diff(fused.grad, apart.grad)} of ${scale(apart.grad)}`,
+      );
+      // λ = 0 for sample 1: no gradient at all.
+      assert.equal(scale(fused.grad.subarray(model.sampleSize, 2 * model.sampleSize)), 0);
+      if (model !== cnn) await model.release();
+    }
+  });
+
   for (const entry of zoo()) {
     it(`DeepLIFT on zoo model ${entry.name}: sums to delta, or names the op it cannot handle`, async () => {
       const model = await openGradientModel(modelPath(entry));
