@@ -7,8 +7,10 @@
  * score histogram, the prototype galleries) are on screen. A row's explain
  * button opens the saliency panel for that sample. A dataset outside the
  * workspace shows its thumbnails only once the user allows its folder
- * (outsideThumbnails.ts). Screenshots of every panel, in the dark and the
- * light theme, are artifacts.
+ * (outsideThumbnails.ts). Inline review shows: a flagged image's badge in
+ * the Explorer, a manifest's MARGIN problems and its Relabel / Mark as reviewed
+ * quick fixes, and the calibration panel's table (inlineReviewViews.ts).
+ * Screenshots of every panel, in the dark and the light theme, are artifacts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -17,6 +19,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type { ScanResult } from '../../../src/protocol/engine';
 import { formatValue } from '../../../webview/results/format';
 import { cliScanWith, exampleScans } from '../cliReference';
+import { checkCalibratePanel, checkInlineReviewViews } from './inlineReviewViews';
 import { checkOutsideThumbnails } from './outsideThumbnails';
 import { partTimeLimitMs, runPart } from './part';
 import { repoRoot } from './paths';
@@ -297,6 +300,9 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
       },
     );
 
+    // Inline review: Explorer badges and the manifest's Problems and quick fixes, dark then light (ends dark).
+    await checkInlineReviewViews(session, tally, labelIssues!, () => openPanel(scans[0]));
+
     await check(
       tally,
       'in the light theme, every panel shows again (from the cache), for the screenshots',
@@ -369,6 +375,9 @@ runPart('workbench UI test', PART_TIME_LIMIT_MS, async (tally) => {
         console.log(`    screenshot: ${await session.screenshot('reviewed-after-reload')}`);
       },
     );
+
+    // After the scans it would change (it stores a recommended scorer for the image folder).
+    await checkCalibratePanel(session, tally, 'light');
 
     // Last: it sets margin.dataPath for a while, which would skip the dataset question above.
     await checkOutsideThumbnails(session, tally, results);
