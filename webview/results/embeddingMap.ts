@@ -15,6 +15,7 @@ import { select } from 'd3-selection';
 import type { EmbeddingMap, ResultRow } from '../../src/protocol/resultsPanel';
 import { element } from '../shared/dom';
 import { formatCount } from '../shared/format';
+import { PlotWidth } from '../shared/plotWidth';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const HEIGHT = 180;
@@ -54,10 +55,9 @@ export class EmbeddingMapView {
   private readonly clearButton: HTMLButtonElement;
   private readonly status: HTMLElement;
   private readonly dots: Dot[];
-  private readonly resizeObserver: ResizeObserver;
+  private readonly plotWidth: PlotWidth;
   private x: ScaleLinear<number, number> = scaleLinear();
   private y: ScaleLinear<number, number> = scaleLinear();
-  private drawnWidth = -1;
   private selected: number | undefined;
   private brush: { x0: number; y0: number; x1: number; y1: number } | undefined;
 
@@ -104,16 +104,16 @@ export class EmbeddingMapView {
     this.plot.append(this.canvas, this.overlay);
     this.element.append(caption, this.plot);
     this.wirePointer();
-    this.resizeObserver = new ResizeObserver(() => this.draw());
+    this.plotWidth = new PlotWidth(this.plot, (width) => this.draw(width));
   }
 
+  /** Call once the element is in the document: the plot takes the width it is given. */
   mount(): void {
-    this.resizeObserver.observe(this.plot);
-    this.draw();
+    this.plotWidth.start();
   }
 
   dispose(): void {
-    this.resizeObserver.disconnect();
+    this.plotWidth.stop();
     this.element.remove();
   }
 
@@ -151,10 +151,7 @@ export class EmbeddingMapView {
     return list;
   }
 
-  private draw(): void {
-    const width = Math.floor(this.plot.clientWidth);
-    if (width <= 0 || width === this.drawnWidth) return;
-    this.drawnWidth = width;
+  private draw(width: number): void {
     const [x0, x1] = extentOf(this.dots, 'x');
     const [y0, y1] = extentOf(this.dots, 'y');
     this.x = scaleLinear()
@@ -214,8 +211,8 @@ export class EmbeddingMapView {
   }
 
   private drawOverlay(): void {
-    if (this.drawnWidth <= 0) return;
-    const width = this.drawnWidth;
+    const width = this.plotWidth.width;
+    if (width <= 0) return;
     const svg = select(this.overlay).attr('width', width).attr('height', HEIGHT);
     svg.selectAll('*').remove();
     const ticks = Math.max(2, Math.floor((width - MARGIN.left - MARGIN.right) / 90));

@@ -14,6 +14,7 @@ import { select } from 'd3-selection';
 import type { ScoreDistribution } from '../../src/protocol/engine';
 import { element } from '../shared/dom';
 import { formatCount } from '../shared/format';
+import { PlotWidth } from '../shared/plotWidth';
 import { formatScore } from './format';
 import { sharedBins, type SharedHistogram } from './histogramBins';
 
@@ -29,8 +30,7 @@ export class ScoreHistogram {
   readonly element: HTMLElement;
   private readonly histogram: SharedHistogram;
   private readonly plot: HTMLElement;
-  private readonly resizeObserver: ResizeObserver;
-  private drawnWidth = -1;
+  private readonly plotWidth: PlotWidth;
 
   constructor(distribution: ScoreDistribution) {
     this.histogram = sharedBins(distribution.series);
@@ -49,17 +49,16 @@ export class ScoreHistogram {
     }
     this.plot.setAttribute('role', 'img');
     this.plot.setAttribute('aria-label', `Histogram of ${distribution.title}. ${this.summary()}`);
-    this.resizeObserver = new ResizeObserver(() => this.draw());
+    this.plotWidth = new PlotWidth(this.plot, (width) => this.draw(width));
   }
 
   /** Call once the element is in the document: the plot takes the width it is given. */
   mount(): void {
-    this.resizeObserver.observe(this.plot);
-    this.draw();
+    this.plotWidth.start();
   }
 
   dispose(): void {
-    this.resizeObserver.disconnect();
+    this.plotWidth.stop();
     this.element.remove();
   }
 
@@ -82,11 +81,9 @@ export class ScoreHistogram {
     return `Share of each set per score bin. ${sets}.`;
   }
 
-  private draw(): void {
-    const width = Math.floor(this.plot.clientWidth);
+  private draw(width: number): void {
     const { edges, series } = this.histogram;
-    if (width <= 0 || edges.length === 0 || width === this.drawnWidth) return;
-    this.drawnWidth = width;
+    if (edges.length === 0) return;
 
     const x = scaleLinear()
       .domain([edges[0], edges[edges.length - 1]])
