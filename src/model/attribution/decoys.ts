@@ -167,7 +167,7 @@ export async function generateDecoys(
     let anyPenalty = false;
     for (let k = 0; k < n; k++) {
       if (settling.settled[k]) {
-        upstream.fill(0, k * units, (k + 1) * units); // frozen: no penalty gradient
+        if (!fusedGradient) upstream.fill(0, k * units, (k + 1) * units); // frozen: no penalty gradient
         continue;
       }
       let deviation = 0;
@@ -176,7 +176,7 @@ export async function generateDecoys(
         deviation = Math.max(deviation, Math.abs(d));
         const excess = d > inner ? d - inner : d < -inner ? d + inner : 0;
         if (excess !== 0) anyPenalty = true;
-        upstream[k * units + j] = 2 * penalty[k] * excess;
+        if (!fusedGradient) upstream[k * units + j] = 2 * penalty[k] * excess; // the fused run made its own
       }
       const from = offsets[k];
       const to = offsets[k + 1];
