@@ -4,7 +4,7 @@
  * float32's own relative error, pass/fail against the aim, and times.
  *
  *   /usr/bin/python3 bench/zoo-export.py   # once: bench/.cache/zoo/<name>/ (needs python3-torchvision)
- *   npx tsx bench/zoo.ts [--only convnext_tiny,swin_t]
+ *   npx tsx bench/zoo.ts [--only convnext_tiny,swin_t] [--forward float32|float64|both]
  *
  * Relative error is max|g − g64| / max|g64| over the batch. The aim: ≤ 1e-4,
  * or ≤ twice torch float32's own relative error where that is larger (deep
@@ -16,15 +16,21 @@
  * each ReLU network also has N single inputs (spread/); the table then gives,
  * per input, how often ours and torch's float32 gradients miss 1e-4, and the
  * bound uses torch's worst input over all of them.
+ *
+ * `--forward float64` opens the gradient models with forwardPrecision
+ * 'float64' (the forward part in double, so the branch decisions are float64's;
+ * see src/model/autodiff/float64Forward.ts); `both` prints one table each.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { npyNumbers, npyToFloat32, readNpy } from '../src/data/npy';
-import { openGradientModel, type GradientModel } from '../src/model/autodiff';
+import { openGradientModel, type ForwardPrecision, type GradientModel } from '../src/model/autodiff';
 
 const AIM = 1e-4;
-const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { only: { type: 'string' }, forward: { type: 'string', default: 'float32' } },
+});
 const cache = resolve(__dirname, '.cache', 'zoo');
 
 interface Info {
@@ -91,7 +97,7 @@ function errors(actual: ArrayLike<number>, reference: Float64Array): { abs: numb
   return { abs, rel: abs / scale };
 }
 
-async function benchOne(folder: string): Promise<string> {
+async function benchOne(folder: string, forwardPrecision: ForwardPrecision): Promise<string> {
   const info = JSON.parse(readFileSync(join(folder, 'info.json'), 'utf8')) as Info;
   const grad64 = npyNumbers(await readNpy(join(folder, 'grad64.npy')));
   const torch32 = errors(npyToFloat32(await readNpy(join(folder, 'grad32.npy'))), grad64);
@@ -100,7 +106,7 @@ async function benchOne(folder: string): Promise<string> {
   const name = info.name.padEnd(19);
   let started = performance.now();
   try {
-    const model = await openGradientModel(join(folder, 'model.onnx'), { batchSize: 2 });
+    const model = await openGradientModel(join(folder, 'model.onnx'), { batchSize: 2, forwardPrecision });
     const openSeconds = (performance.now() - started) / 1000;
     try {
       const n = x.length / model.sampleSize;
@@ -134,11 +140,21 @@ async function main(): Promise<void> {
   const names = readdirSync(cache)
     .filter((d) => existsSync(join(cache, d, 'info.json')))
     .filter((d) => !only || only.includes(d));
+  const precisions: ForwardPrecision[] =
+    values.forward === 'both' ? ['float32', 'float64'] : [values.forward as ForwardPrecision];
+  if (!precisions.every((p) => p === 'float32' || p === 'float64')) {
+    throw new Error(`--forward must be float32, float64 or both, not ${values.forward}`);
+  }
+  for (const precision of precisions) await table(names, precision);
+}
+
+async function table(names: string[], precision: ForwardPrecision): Promise<void> {
+  console.log(`forward pass in ${precision}:`);
   console.log(
     'model               params  max|Δg|  rel err  torch32  bound      build    vjp  torch32 torch64' +
       '   spread: ours >1e-4, worst; torch32 >1e-4, worst',
   );
-  for (const name of names) console.log(await benchOne(join(cache, name)));
+  for (const name of names) console.log(await benchOne(join(cache, name), precision));
   console.log(
     "(rel err = max|g − g64|/max|g64| over a batch of 2; bound = max(1e-4, 2 × torch32's worst input, batch and spread);",
   );

@@ -31,7 +31,7 @@ export const USAGE = `usage:
               [--baseline black|blur|mean|zeros] [--steps N] [--samples N] [--noise SIGMA]
               [--rule rescale|reveal-cancel] [--layer NAME] [--seed N]
               [--patch N] [--stride N] [--preset best|paper] [--scales 25,50,100,200]
-              [--neighbours N] [--batch-size 64]
+              [--neighbours N] [--batch-size 64] [--forward-precision float32|float64]
               [--out map.npy|map.png|map.json]... [--metrics] [--quiet]
     --input x.npy is the model input tensor as is; an image is preprocessed as the sidecar says;
     a table (.csv/.tsv/.jsonl) with --row N (0 = first data row, the scan's #N) gives a model that
@@ -55,6 +55,10 @@ export const USAGE = `usage:
     --metrics: the map's faithfulness, RISE deletion AUC (lower is better) and insertion AUC
     (higher is better), deleted pixels set to the map's baseline (zeros for methods without one,
     unless --baseline is given), and its sparsity (Gini of |map|).
+    --forward-precision float64 (gradient, ig, smoothgrad, caso, dance): the forward pass inside the
+    gradient model runs in double, so every ReLU mask and MaxPool choice is float64's; deep ReLU
+    networks otherwise put a pre-activation within float32 rounding of zero on the wrong side now
+    and then. About 1.5-3x the time per map; deeplift refuses it.
 `;
 
 export interface ScanCommand {
@@ -191,6 +195,7 @@ function parseExplain(args: string[]): ExplainCommand {
     scales: { type: 'string' },
     neighbours: { type: 'string' },
     'batch-size': { type: 'string' },
+    'forward-precision': { type: 'string' },
     out: { type: 'string', multiple: true },
     metrics: { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
@@ -222,6 +227,7 @@ function parseExplain(args: string[]): ExplainCommand {
         : values.scales.split(',').map((count) => positiveInteger('--scales', count.trim())),
     neighbours: optional('--neighbours', values.neighbours, positiveInteger),
     batchSize: optional('--batch-size', values['batch-size'], positiveInteger),
+    forwardPrecision: oneOf('--forward-precision', values['forward-precision'], ['float32', 'float64']),
   };
   for (const key of Object.keys(options) as (keyof ExplainOptions)[])
     if (options[key] === undefined) delete options[key];

@@ -22,6 +22,7 @@ import { faithfulnessMetrics } from '../model/attribution/faithfulness';
 import { spatialLayout, type OcclusionOptions } from '../model/attribution/occlusion';
 import { pixelImageOf } from '../model/attribution/marginSaliencyImage';
 import type { MarginSaliencyOptions } from '../model/attribution/marginSaliencyOptions';
+import type { ForwardPrecision } from '../model/autodiff';
 import type { ForwardModel } from '../model/autodiff/types';
 import { forwardModelOf, sampleShapeOf } from '../model/forwardModel';
 import { pixelsPerImage, sizeMismatch, writeImage } from '../model/preprocess';
@@ -84,6 +85,7 @@ export async function runExplain(
   const outputs = (params.out ?? []).map((path) => resolve(cwd, path));
   const method = checkMethod(params.method);
   const options = checkOptions(params.options ?? {});
+  checkForwardPrecision(params.method, method, options.forwardPrecision);
   if (params.metrics !== undefined && typeof params.metrics !== 'boolean')
     throw new ParameterError('metrics', `must be true or false, got ${JSON.stringify(params.metrics)}`);
   for (const path of outputs) mapFormatOf(path);
@@ -111,7 +113,11 @@ export async function runExplain(
 
   const opening = method.kind === 'gradient' ? 'building the gradient graph' : 'starting the model';
   context.progress(opening, 0, 1);
-  const modelOptions = { logits: config.logits, batchSize: options.batchSize };
+  const modelOptions = {
+    logits: config.logits,
+    batchSize: options.batchSize,
+    forwardPrecision: options.forwardPrecision,
+  };
   const lease = await openForMethod(method, loaded, modelOptions, pool).catch((error: unknown) => {
     throw gradientsUnavailable(error, params.method);
   });
@@ -213,7 +219,7 @@ async function measureFaithfulness(
 async function openForMethod(
   method: AttributionMethod,
   loaded: LoadedModel,
-  options: { logits: string; batchSize?: number },
+  options: { logits: string; batchSize?: number; forwardPrecision?: ForwardPrecision },
   pool: GradientModelPool | undefined,
 ): Promise<{ model: ForwardModel; done(): void | Promise<void> }> {
   if (method.kind !== 'gradient') {
@@ -224,7 +230,7 @@ async function openForMethod(
     const model = await gradientModelOf(loaded, options);
     return { model, done: () => model.release() };
   }
-  const key = `${loaded.sha256}|${options.logits}|${options.batchSize ?? ''}`;
+  const key = `${loaded.sha256}|${options.logits}|${options.batchSize ?? ''}|${options.forwardPrecision ?? 'float32'}`;
   return pool.lease(key, () => gradientModelOf(loaded, options));
 }
 
@@ -254,12 +260,32 @@ function checkOptions(options: ExplainOptions): ExplainOptions {
   oneOf('--baseline', options.baseline, ['black', 'blur', 'mean', 'zeros']);
   oneOf('--rule', options.rule, ['rescale', 'reveal-cancel']);
   oneOf('--preset', options.preset, ['best', 'paper']);
+  oneOf('--forward-precision', options.forwardPrecision, ['float32', 'float64']);
   if (options.scales !== undefined) {
     const valid = Array.isArray(options.scales) && options.scales.length > 0;
     if (!valid || options.scales.some((count) => !Number.isInteger(count) || count < 1))
       throw new InputError('--scales', `must be positive integers (SLIC segment counts), got ${JSON.stringify(options.scales)}`);
   }
   return options;
+}
+
+/** A float64 forward pass only means something to the methods that differentiate the model, DeepLIFT aside. */
+function checkForwardPrecision(
+  name: ExplainMethod,
+  method: AttributionMethod,
+  precision: ExplainOptions['forwardPrecision'],
+): void {
+  if (precision !== 'float64') return;
+  if (method.kind !== 'gradient')
+    throw new InputError(
+      '--forward-precision',
+      `applies to the gradient methods; ${name} runs the model as it is, without gradients`,
+    );
+  if (name === 'deeplift')
+    throw new InputError(
+      '--forward-precision',
+      'float64 is for plain gradients; DeepLIFT multipliers are computed in float32',
+    );
 }
 
 function flagOf(key: string): string {

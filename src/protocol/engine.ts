@@ -259,6 +259,14 @@ export interface ExplainOptions {
   stride?: number;
   /** Samples per onnxruntime run. */
   batchSize?: number;
+  /**
+   * Gradient methods: the precision of the forward pass inside the gradient
+   * model (default float32). `float64` takes every branch decision (ReLU
+   * masks, MaxPool indices) from a double forward pass, so a pre-activation
+   * within float32 rounding of zero cannot send the gradient down the wrong
+   * branch; about 1.5–3× the time per map. DeepLIFT refuses it.
+   */
+  forwardPrecision?: 'float32' | 'float64';
   /** margin: `best` (default: the settings that measure best) or `paper` (as published). */
   preset?: 'best' | 'paper';
   /** margin: SLIC segment counts, one segmentation each (default 25, 50, 100, 200). */

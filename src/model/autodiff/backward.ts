@@ -22,6 +22,7 @@ import { Contributions, safeRatio, type Sweep } from './sweep';
 import { revealCancelSweep } from './revealCancel';
 import type { RuleContext } from './ruleContext';
 import { BACKWARD_RULES } from './rules';
+import { float64Forward, type ForwardPrecision } from './float64Forward';
 import { UnsupportedOpError, type NonlinearityRule } from './types';
 
 const T = onnx.TensorProto.DataType;
@@ -41,6 +42,12 @@ export interface BackwardSpec {
    * then gives both `of` and the VJP. Plain gradients only.
    */
   penalty?: boolean;
+  /**
+   * The precision of the model's forward part (default float32). With
+   * float64 the branch decisions (ReLU masks, MaxPool indices) are the
+   * float64 ones; the backward part stays float32. Plain gradients only.
+   */
+  forwardPrecision?: ForwardPrecision;
 }
 
 /** The graph inputs of a penalty-upstream model (see `penaltyUpstream`). */
@@ -164,6 +171,12 @@ export function buildBackwardModel(
   if (spec.penalty && spec.rule !== 'gradient') {
     throw new InputError(path, `the penalty upstream is for plain gradients, not ${spec.rule}`);
   }
+  if (spec.forwardPrecision === 'float64' && spec.rule !== 'gradient') {
+    throw new InputError(
+      path,
+      `the float64 forward pass is for plain gradients; DeepLIFT (${spec.rule}) runs in float32 (open the model without forwardPrecision 'float64')`,
+    );
+  }
   const penalty = spec.penalty ? penaltyUpstream(e, spec.of, factsOf(spec.of).dims.length) : undefined;
   const upstreamInput = penalty?.upstream ?? `${spec.of}__upstream`;
   const onPath = original.filter((node) => node.output.some((o) => fromWrt.has(o) && toOf.has(o)));
@@ -210,10 +223,27 @@ export function buildBackwardModel(
   }
 
   const folded = foldShapeArithmetic([...forward, ...referenceNodes.map((r) => r.node)], facts, dependent);
-  const nodes = ancestorNodes(
+  let nodes = ancestorNodes(
     [...folded.nodes, ...e.nodes],
     outputs.map((o) => o.name),
   );
+  const extraInitializers: onnx.ITensorProto[] = [];
+  if (spec.forwardPrecision === 'float64') {
+    // The forward part in double, its values Cast back for the backward nodes (see float64Forward.ts).
+    const isForward = new Set(folded.nodes);
+    const backwardNodes = nodes.filter((n) => !isForward.has(n));
+    const doubled = float64Forward({
+      path,
+      forward: nodes.filter((n) => isForward.has(n)),
+      initializers: [...graph.initializer, ...folded.initializers],
+      inputName,
+      readInFloat32: [...backwardNodes.flatMap((n) => n.input ?? []), ...outputs.map((o) => o.name)],
+      facts,
+      opset: backwardOpset,
+    });
+    nodes = [...doubled.nodes, ...backwardNodes];
+    extraInitializers.push(...doubled.initializers);
+  }
   const used = new Set(nodes.flatMap((n) => n.input ?? []));
   const model: onnx.IModelProto = {
     irVersion: Math.max(toNumber((proto.irVersion as number) ?? 7), 8),
@@ -225,9 +255,12 @@ export function buildBackwardModel(
     graph: {
       name: `${graph.name || 'model'}_backward`,
       node: nodes,
-      initializer: [...graph.initializer, ...folded.initializers, ...e.initializers].filter((t) =>
-        used.has(t.name ?? ''),
-      ),
+      initializer: [
+        ...graph.initializer,
+        ...folded.initializers,
+        ...e.initializers,
+        ...extraInitializers,
+      ].filter((t) => used.has(t.name ?? '')),
       input: inputs,
       output: outputs,
     },

@@ -13,6 +13,7 @@ import { createSession, type LoadedModel } from '../session';
 import { buildBackwardModel, type BackwardModel } from './backward';
 import { BATCH, type ForwardFacts } from './forwardFacts';
 import { prunedToOutputs } from './pruneGraph';
+import type { ForwardPrecision } from './float64Forward';
 import type {
   DeepLiftResult,
   DifferentiableTensor,
@@ -48,6 +49,8 @@ export class OnnxGradientModel implements GradientModel {
     layerNames: string[],
     /** Samples per onnxruntime run; a model with a fixed batch size runs exactly that many (padded). */
     private readonly batchSize: number,
+    /** The precision of the backward models' forward part (see float64Forward.ts). */
+    private readonly forwardPrecision: ForwardPrecision = 'float32',
   ) {
     this.path = model.path;
     this.inputName = facts.inputName;
@@ -206,7 +209,12 @@ export class OnnxGradientModel implements GradientModel {
     let loaded = this.backward.get(key);
     if (!loaded) {
       loaded = (async () => {
-        const model = buildBackwardModel(this.path, this.model.proto, this.facts, { of, rule, penalty });
+        const model = buildBackwardModel(this.path, this.model.proto, this.facts, {
+          of,
+          rule,
+          penalty,
+          forwardPrecision: this.forwardPrecision,
+        });
         return { model, session: await createSession(this.path, model.bytes) };
       })();
       loaded.catch(() => this.backward.delete(key));

@@ -11,17 +11,30 @@ import { sidecarLogitsName } from '../sidecar';
 import { learnForwardFacts, type ForwardFacts } from './forwardFacts';
 import { OnnxGradientModel } from './gradientModel';
 import type { GradientModel } from './types';
+import type { ForwardPrecision } from './float64Forward';
 
 export { UnsupportedOpError } from './types';
 export type { GradientModel, DifferentiableTensor, NonlinearityRule } from './types';
 export { buildBackwardModel } from './backward';
 export { learnForwardFacts } from './forwardFacts';
+export type { ForwardPrecision } from './float64Forward';
 
 export interface GradientModelOptions {
   /** The tensor holding the logits; default the sidecar's `logits`, else the first output. */
   logits?: string;
   /** Samples per onnxruntime run (default 64). */
   batchSize?: number;
+  /**
+   * The precision of the forward pass inside the gradient models (default
+   * float32). With 'float64' the forward values that decide branches (ReLU
+   * masks, MaxPool indices, Clip kinks) are computed in double, so a
+   * pre-activation within float32 rounding of zero no longer sends the
+   * gradient down the wrong branch; the backward part stays float32, and the
+   * reported values (logits, layers) are the double ones rounded to float32.
+   * Plain gradients and DANCE's penalty VJP only: DeepLIFT is refused.
+   * `predict`/`forward` still run the model itself in float32.
+   */
+  forwardPrecision?: ForwardPrecision;
 }
 
 export async function openGradientModel(
@@ -48,6 +61,7 @@ export async function gradientModelOf(
     logits,
     hiddenLayers(model.proto, facts, inputName, logits),
     options.batchSize ?? 64,
+    options.forwardPrecision ?? 'float32',
   );
   await gradientModel.prepare(logits, 'gradient');
   return gradientModel;
