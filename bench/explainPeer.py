@@ -42,6 +42,9 @@ PATCHES_PER_RUN = 32
 
 
 def load_script(filename):
+    # The fixture scripts import their neighbours in scripts/ (random_batchnorm.py) by name.
+    if SCRIPTS not in sys.path:
+        sys.path.insert(0, SCRIPTS)
     spec = importlib.util.spec_from_file_location(filename.replace("-", "_")[:-3], os.path.join(SCRIPTS, filename))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

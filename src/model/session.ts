@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { InputError } from '../core/errors';
 import { decodeModel, graphOf, onnx } from './onnxGraph';
+import { ORT_THREADING } from './ortThreads';
 
 /** onnxruntime cannot load protobufs over 2 GiB; say so before reading them. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -64,6 +65,7 @@ export async function createSession(path: string, bytes: Uint8Array): Promise<or
     return await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
+      ...ORT_THREADING,
     });
   } catch (error) {
     throw new InputError(path, `onnxruntime cannot load this model: ${oneLine(error)}`);

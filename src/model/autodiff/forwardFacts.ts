@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { InputError } from '../../core/errors';
 import { encodeModel, graphOf, onnx, tensorType } from '../onnxGraph';
 import { toNumber } from '../session';
+import { ORT_THREADING } from '../ortThreads';
 import { inferElemTypes } from './elemTypes';
 
 /** A tensor dimension that follows the batch size. */
@@ -67,7 +68,10 @@ export async function learnForwardFacts(
 
   const types = inferElemTypes(graph);
   const exposed = exposeEverything(proto, types);
-  const session = await ort.InferenceSession.create(exposed, { graphOptimizationLevel: 'disabled' });
+  const session = await ort.InferenceSession.create(exposed, {
+    graphOptimizationLevel: 'disabled',
+    ...ORT_THREADING,
+  });
   try {
     const run = async (batch: number) => {
       const shape = [batch, ...(sampleShape as number[])];
