@@ -51,6 +51,7 @@ function explainSummary(result: ExplainOutcome): string {
   const line =
     `${result.method}: target ${name(result.target, result.targetLabel)} p=${probability(result.target)}; ` +
     `predicted ${name(result.predicted, result.predictedLabel)} p=${probability(result.predicted)}; ` +
+    (result.forwardPrecision === 'float64' ? 'forward pass in float64; ' : '') +
     `${result.seconds.toFixed(2)} s`;
   if (!result.metrics) return line;
   const { deletionAuc, insertionAuc, sparsity } = result.metrics;

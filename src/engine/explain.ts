@@ -170,6 +170,7 @@ export async function runExplain(
       ...(metrics ? { metrics } : {}),
       ...(layers ? { layers } : {}),
       ...(reference ? { baseline: reference.name } : {}),
+      ...(options.forwardPrecision === 'float64' ? { forwardPrecision: 'float64' as const } : {}),
       ...(sample.notices?.length ? { notices: sample.notices } : {}),
     };
     if (outputs.length > 0) {

@@ -337,6 +337,8 @@ export interface ExplainResult {
   layers?: MarginLayers;
   /** The reference input the map (and `metrics`) was measured against; absent for methods that take none. */
   baseline?: 'black' | 'blur' | 'mean' | 'zeros';
+  /** Set when the gradient model's forward pass ran in double (`forwardPrecision: 'float64'`). */
+  forwardPrecision?: 'float64';
   /** What was done to the input on the way to the model (resized, converted from grey, alpha, …), one sentence each. */
   notices?: string[];
 }

@@ -36,6 +36,8 @@ describe('runExplain with forwardPrecision', function () {
       assert.deepEqual(Array.from(single.map), RELU_KINK.float32.gradient);
       assert.deepEqual(Array.from(double.map), RELU_KINK.float64.gradient);
       assert.equal(pool.size, 2, 'a float64 model is not served to a float32 request, nor the reverse');
+      assert.equal(single.forwardPrecision, undefined);
+      assert.equal(double.forwardPrecision, 'float64', 'the result (and map.json) says how it was computed');
     } finally {
       await pool.close();
     }
