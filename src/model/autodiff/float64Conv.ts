@@ -14,6 +14,7 @@
 import { InputError } from '../../core/errors';
 import { onnx } from '../onnxGraph';
 import { attrInt, attrInts, attrString, type GraphEmitter } from './emitter';
+import { ceilModeOverhang, windowPads } from './rules/convGeometry';
 
 const T = onnx.TensorProto.DataType;
 /** Slice's "to the end". */
@@ -170,33 +171,20 @@ function padDouble(e: GraphEmitter, x: string, pads: number[], value: number): s
   return e.op('Pad', [x, e.int64s(full), doubleScalar(e, value)], { mode: 'constant' });
 }
 
-/** Strides, dilations and pads of a Conv or pool node, auto_pad resolved from the input's static size. */
+/** Strides, dilations and explicit pads of a Conv or pool node, auto_pad resolved from the static sizes. */
 function windowOf(c: RewriteContext, node: onnx.INodeProto, kernel: number[]): Window {
-  const rank = kernel.length;
-  const strides = attrInts(node, 'strides') ?? new Array<number>(rank).fill(1);
-  const dilations = attrInts(node, 'dilations') ?? new Array<number>(rank).fill(1);
-  const autoPad = attrString(node, 'auto_pad', 'NOTSET');
-  if (autoPad === 'VALID') return { kernel, strides, dilations, pads: new Array<number>(2 * rank).fill(0) };
-  if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') {
-    return {
-      kernel,
-      strides,
-      dilations,
-      pads: attrInts(node, 'pads') ?? new Array<number>(2 * rank).fill(0),
-    };
-  }
-  const spatial = c.dims(node.input![0])?.slice(2);
-  if (!spatial || spatial.some((d) => d < 0))
-    throw refusal(c, node, `auto_pad ${autoPad} without static spatial sizes`);
-  const pads = new Array<number>(2 * rank).fill(0);
-  spatial.forEach((size, i) => {
-    const out = Math.ceil(size / strides[i]);
-    const total = Math.max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - size);
-    const small = Math.floor(total / 2);
-    pads[i] = autoPad === 'SAME_UPPER' ? small : total - small;
-    pads[i + rank] = total - pads[i];
-  });
+  const { strides, dilations, pads } = windowPads(node, kernel, ...spatialSizes(c, node));
+  if (!pads)
+    throw refusal(c, node, `auto_pad ${attrString(node, 'auto_pad', '')} without static spatial sizes`);
   return { kernel, strides, dilations, pads };
+}
+
+/** The node's input and output spatial sizes from the forward facts (undefined where unknown). */
+function spatialSizes(
+  c: RewriteContext,
+  node: onnx.INodeProto,
+): [number[] | undefined, number[] | undefined] {
+  return [c.dims(node.input![0])?.slice(2), c.dims(node.output![0])?.slice(2)];
 }
 
 /**
@@ -205,25 +193,16 @@ function windowOf(c: RewriteContext, node: onnx.INodeProto, kernel: number[]): W
  */
 function ceilModePadding(c: RewriteContext, node: onnx.INodeProto, window: Window): number[] {
   const rank = window.kernel.length;
-  const none = new Array<number>(2 * rank).fill(0);
-  if (attrInt(node, 'ceil_mode', 0) === 0) return none;
-  const inSpatial = c.dims(node.input![0])?.slice(2);
-  const outSpatial = c.dims(node.output![0])?.slice(2);
+  if (attrInt(node, 'ceil_mode', 0) === 0) return new Array<number>(2 * rank).fill(0);
+  const [inSpatial, outSpatial] = spatialSizes(c, node);
   if (!inSpatial || !outSpatial || [...inSpatial, ...outSpatial].some((d) => d < 0)) {
     throw refusal(c, node, 'ceil_mode without static spatial sizes');
   }
-  return [
-    ...none.slice(0, rank),
-    ...window.kernel.map((k, i) => {
-      const reach = (outSpatial[i] - 1) * window.strides[i] + (k - 1) * window.dilations[i] + 1;
-      const extra = reach - inSpatial[i] - window.pads[i] - window.pads[i + rank];
-      // A last window starting in the padding is one the output does not have.
-      if ((outSpatial[i] - 1) * window.strides[i] >= inSpatial[i] + window.pads[i]) {
-        throw refusal(c, node, 'ceil_mode with a window that starts past the input');
-      }
-      return Math.max(0, extra);
-    }),
-  ];
+  // A last window starting in the padding is one the output does not have.
+  if (outSpatial.some((out, i) => (out - 1) * window.strides[i] >= inSpatial[i] + window.pads[i])) {
+    throw refusal(c, node, 'ceil_mode with a window that starts past the input');
+  }
+  return [...new Array<number>(rank).fill(0), ...ceilModeOverhang(node, window, inSpatial, outSpatial)];
 }
 
 function doubleScalar(e: GraphEmitter, value: number): string {

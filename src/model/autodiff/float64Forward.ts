@@ -23,7 +23,7 @@
 import { graphOf, onnx, tensorType } from '../onnxGraph';
 import { GraphEmitter } from './emitter';
 import { inferElemTypes } from './elemTypes';
-import { inputDependents, type ForwardFacts } from './forwardFacts';
+import { inputDependents, tensorProtoValues, type ForwardFacts } from './forwardFacts';
 import {
   emitAveragePoolFloat64,
   emitConvFloat64,
@@ -241,17 +241,10 @@ function doubleAttributes(node: onnx.INodeProto): onnx.IAttributeProto[] | undef
 }
 
 function doubleInitializer(tensor: onnx.ITensorProto, name: string): onnx.ITensorProto {
-  const values = float32Values(tensor);
   return {
     name,
     dataType: T.DOUBLE,
     dims: tensor.dims,
-    rawData: new Uint8Array(Float64Array.from(values).buffer),
+    rawData: new Uint8Array(Float64Array.from(tensorProtoValues(tensor) ?? []).buffer),
   };
-}
-
-function float32Values(tensor: onnx.ITensorProto): Float32Array {
-  const raw = tensor.rawData;
-  if (raw && raw.length > 0) return new Float32Array(new Uint8Array(raw).slice().buffer);
-  return Float32Array.from(tensor.floatData ?? []);
 }
