@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../core/errors';
-import { assertFitsInMemory } from './limits';
+import { assertFitsInMemory, STREAM_CHUNK_BYTES } from './limits';
 import { describeFsError } from './files';
 
 /** IDX element types: code → bytes per element. */
@@ -65,8 +65,8 @@ async function readRawIdx(file: string, handle: FileHandle, fileSize: number): P
 
 /** Streams the decompressed bytes, so the declared size is checked before anything large is allocated. */
 async function readGzippedIdx(file: string): Promise<IdxArray> {
-  const source = createReadStream(file);
-  const stream = createGunzip();
+  const source = createReadStream(file, { highWaterMark: STREAM_CHUNK_BYTES });
+  const stream = createGunzip({ chunkSize: STREAM_CHUNK_BYTES });
   // pipe() does not forward read errors; without this a failed read would hang the loop.
   source.on('error', (error) => stream.destroy(error));
   source.pipe(stream);

@@ -8,6 +8,14 @@ import { InputError } from '../core/errors';
 export const MAX_ARRAY_BYTES = 4 * 1024 ** 3;
 
 /**
+ * Bytes per read, and per inflated piece, when a large file is streamed. Node's
+ * defaults (64 KiB reads, 16 KiB of gzip output per piece) cost a trip through
+ * the event loop every 16 KiB: inflating the 47 MB of Fashion-MNIST's training
+ * images took 350–570 ms with them and 105–150 ms with 1 MiB pieces.
+ */
+export const STREAM_CHUNK_BYTES = 1024 ** 2;
+
+/**
  * Text tables are parsed into strings, which take several times the file's size;
  * beyond this size a table should be converted to .npy.
  */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { STREAM_CHUNK_BYTES } from '../data/limits';
 import type { Dataset } from '../data/types';
 
 /** Files stat'ed concurrently; enough to hide latency without exhausting handles. */
@@ -71,6 +72,7 @@ export async function contentDigest(path: string): Promise<string> {
     }
     return hash.digest('hex');
   }
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES }))
+    hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
