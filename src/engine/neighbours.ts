@@ -28,8 +28,8 @@ import type { Representation } from './representation';
 /**
  * Exact search costs O(N²), the HNSW index about O(N log N) (npm run
  * bench:knn, CPU seconds on the 2-core development machine): at 60,000 64-d
- * points exact search takes 15.6 CPU s and the checked index 4.8 (recall@20
- * 0.992); at 100,000, 42 against 7.4. Below about 40,000 points the index
+ * points exact search takes 9.9 CPU s and the checked index 3.8 (recall@20
+ * 0.985); at 100,000, 20–22 against 7.7. Below about 40,000 points the index
  * saves less than half, so exact search, which reproduces the reference
  * exactly, is kept up to here.
  */

@@ -33,11 +33,11 @@ export interface HnswParameters {
 }
 
 /**
- * Chosen with `npm run bench:knn` (docs/architecture.md has the figures): on
- * the 60,000 Fashion-MNIST embeddings these reach recall@20 0.983–0.985 in
- * 1.9–2.3 s (build, recall check and search), against 0.990 in 2.0–2.3 s for
- * M 16 with a build beam of 32, and the scan finds the same flips; where a
- * beam of 32 is not enough, the recall check widens it.
+ * Chosen with `npm run bench:knn` and alternating runs (docs/architecture.md
+ * has the figures): on the 60,000 Fashion-MNIST embeddings, build, recall
+ * check and search take a median 1.98 s for recall@20 0.984, against 2.32 s
+ * and 0.990 with M 16 and a build beam of 32, and the scan finds the same
+ * flips; where a beam of 32 is not enough, the recall check widens it.
  */
 export const DEFAULT_HNSW: HnswParameters = { connectivity: 12, expansionAdd: 24, expansionSearch: 32 };
 /** The beam is never widened beyond this: past it, exact search is the better tool. */
