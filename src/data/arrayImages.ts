@@ -8,6 +8,7 @@ export type ChannelLayout = 'hwc' | 'chw';
 
 export class ArrayImageSource implements ImageSource {
   readonly shape: { height: number; width: number; channels: number };
+  readonly storedPixels?: (index: number) => Uint8Array;
   private readonly imageSize: number;
 
   constructor(
@@ -21,6 +22,8 @@ export class ArrayImageSource implements ImageSource {
   ) {
     this.shape = { height, width, channels };
     this.imageSize = height * width * channels;
+    // Only HWC pixels can be lent as they are (one channel is both layouts).
+    if (layout === 'hwc' || channels === 1) this.storedPixels = (index) => this.view(index);
     if (pixels.length !== count * this.imageSize) {
       throw new RangeError(
         `pixel array holds ${pixels.length} bytes, expected ${count}×${height}×${width}×${channels}`,
@@ -42,6 +45,13 @@ export class ArrayImageSource implements ImageSource {
     const hwc = this.layout === 'hwc' || own === 1 ? slice : chwToHwc(slice, height, width, own);
     // The same conversions and resize as image files get, so both forms of a dataset agree.
     return toRequest({ width, height, channels: own, pixels: hwc }, channels, fit);
+  }
+
+  private view(index: number): Uint8Array {
+    if (!Number.isInteger(index) || index < 0 || index >= this.count) {
+      throw new RangeError(`image index ${index} is outside 0…${this.count - 1}`);
+    }
+    return this.pixels.subarray(index * this.imageSize, (index + 1) * this.imageSize);
   }
 
   storedSize(): Promise<StoredImageSize> {

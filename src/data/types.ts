@@ -51,6 +51,12 @@ export interface ImageSource {
    * else 3), from its header only. Optional: without it, callers decode the image.
    */
   storedSize?(index: number): Promise<StoredImageSize>;
+  /**
+   * Image `index` as stored (HWC uint8, of `shape`), as a view of pixels held
+   * in memory, not a copy: for callers that only read it. Optional: sources
+   * that decode files, or hold another layout, leave it out.
+   */
+  storedPixels?(index: number): Uint8Array;
 }
 
 export interface StoredImageSize {

@@ -68,15 +68,32 @@ export async function embedDataset(
   const skipped: SkippedImage[] = [];
   const adjustments = emptyAdjustmentCounts();
 
+  // Images held in memory at the model's size and channels need no decoding or conversion: their
+  // pixels are read in place (60,000 Fashion-MNIST images: no copy, promise or object each).
+  const stored = images.shape;
+  const inPlace =
+    images.storedPixels &&
+    stored?.height === config.input.height &&
+    stored.width === config.input.width &&
+    stored.channels === config.input.channels
+      ? images.storedPixels.bind(images)
+      : undefined;
   const decodeBatch = (start: number): Promise<Decoded[]> =>
-    Promise.all(
-      range(start, Math.min(total, start + step)).map((index) =>
-        readModelImage(images, index, config.input).then(
-          (image): Decoded => ({ index, image }),
-          (error: unknown): Decoded => ({ index, problem: problemOf(error) }),
-        ),
-      ),
-    );
+    inPlace
+      ? Promise.resolve(
+          range(start, Math.min(total, start + step)).map((index) => ({
+            index,
+            image: { ...stored!, pixels: inPlace(index) },
+          })),
+        )
+      : Promise.all(
+          range(start, Math.min(total, start + step)).map((index) =>
+            readModelImage(images, index, config.input).then(
+              (image): Decoded => ({ index, image }),
+              (error: unknown): Decoded => ({ index, problem: problemOf(error) }),
+            ),
+          ),
+        );
 
   // One input buffer for every batch: a fresh one per batch would touch 190 MB of new memory
   // over the 60,000 Fashion-MNIST images, page by page.

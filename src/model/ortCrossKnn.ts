@@ -37,14 +37,9 @@ export const ortCrossKnn: CrossKnnSearch = async (queries, points, k, options) =
   const m = points.rows;
   const session = await helperSession('knn', knnScoresGraph);
   const mean = columnMeans(points);
-  const centredPoints = centred(points, mean);
-  const centredQueries = centred(queries, mean);
   const norms = new Float32Array(m);
-  for (let j = 0; j < m; j++) {
-    let sum = 0;
-    for (let c = 0; c < dim; c++) sum += centredPoints[j * dim + c] ** 2;
-    norms[j] = sum;
-  }
+  const centredPoints = centred(points, mean, norms);
+  const centredQueries = centred(queries, mean);
   const candidates = Math.min(m, k + (exclude ? 1 : 0) + SLACK);
   const indices = new Int32Array(n * k);
   const distances = new Float32Array(n * k);
@@ -98,10 +93,23 @@ function columnMeans({ rows, dim, data }: DenseMatrix): Float64Array {
   return mean;
 }
 
-/** Rows minus the points' column means: distances are unchanged, and the float32 Gemm cancels less. */
-function centred({ rows, dim, data }: DenseMatrix, mean: Float64Array): Float32Array {
+/**
+ * Rows minus the points' column means: distances are unchanged, and the
+ * float32 Gemm cancels less. With `norms`, each centred row's squared norm
+ * (of its float32 values, summed in float64) is written there in the same
+ * pass.
+ */
+function centred({ rows, dim, data }: DenseMatrix, mean: Float64Array, norms?: Float32Array): Float32Array {
   const out = new Float32Array(rows * dim);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < dim; c++) out[i * dim + c] = data[i * dim + c] - mean[c];
+  for (let i = 0; i < rows; i++) {
+    let sum = 0;
+    for (let c = 0; c < dim; c++) {
+      const value = Math.fround(data[i * dim + c] - mean[c]);
+      out[i * dim + c] = value;
+      sum += value * value;
+    }
+    if (norms) norms[i] = sum;
+  }
   return out;
 }
 

@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { InputError } from '../../../src/core/errors';
 import { ArrayImageSource } from '../../../src/data/arrayImages';
 import { FileImageSource } from '../../../src/data/fileImages';
-import { embedDataset, findEmbeddingTensor, loadModelConfig, openModel, writeImage } from '../../../src/model';
+import type { ImageSource } from '../../../src/data/types';
+import {
+  embedDataset,
+  findEmbeddingTensor,
+  loadModelConfig,
+  openModel,
+  writeImage,
+} from '../../../src/model';
 import { BAD, maxAbsDifference, MODEL, readFloat32, readUint8, REFERENCE } from './helpers';
 
 const TOLERANCE = 1e-4;
@@ -59,12 +66,36 @@ describe('model/inference (onnxruntime vs PyTorch reference)', () => {
     });
   }
 
+  it('reads images held in an HWC array in place, with the same numbers as reading each', async () => {
+    const model = await openModel(MODEL);
+    const config = await loadModelConfig(MODEL, model.info);
+    const source = new ArrayImageSource(pixels.data, 16, 28, 28, 1);
+    assert.ok(source.storedPixels, 'an HWC array lends its pixels');
+    const lent = source.storedPixels(3);
+    assert.equal(lent.buffer, pixels.data.buffer, 'a view of the array, not a copy');
+    assert.deepEqual(lent, await source.read(3).then((image) => image.pixels));
+    // The same images without storedPixels: each one read (copied) through read().
+    const readEach: ImageSource = { count: 16, shape: source.shape, read: (i, c, f) => source.read(i, c, f) };
+    const options = { batchSize: 5, files: (i: number) => `pixels16.npy#${i}` };
+    const inPlace = await embedDataset(model, config, source, options);
+    const copied = await embedDataset(model, config, readEach, options);
+    assert.deepEqual(inPlace.logits.data, copied.logits.data);
+    assert.deepEqual(inPlace.embeddings.data, copied.embeddings.data);
+    // Channels-first colour arrays are not HWC: they are converted on every read.
+    assert.equal(new ArrayImageSource(new Uint8Array(2 * 3 * 4), 2, 2, 2, 3, 'chw').storedPixels, undefined);
+  });
+
   it('gives the same numbers from the PNG files as from the arrays (decoding is lossless)', async () => {
     const model = await openModel(MODEL);
     const config = await loadModelConfig(MODEL, model.info);
     const folder = join(REFERENCE, 'png');
-    const files = readdirSync(folder).sort().map((name) => join(folder, name));
-    const out = await embedDataset(model, config, new FileImageSource(files), { batchSize: 8, files: (i) => files[i] });
+    const files = readdirSync(folder)
+      .sort()
+      .map((name) => join(folder, name));
+    const out = await embedDataset(model, config, new FileImageSource(files), {
+      batchSize: 8,
+      files: (i) => files[i],
+    });
     const logits = await readFloat32(join(REFERENCE, 'logits16.npy'));
     assert.ok(maxAbsDifference(out.logits.data, logits.data) <= TOLERANCE);
   });
@@ -90,7 +121,10 @@ describe('model/inference (onnxruntime vs PyTorch reference)', () => {
     const config = await loadModelConfig(mismatched, model.info);
     assert.deepEqual([config.input.channels, config.input.height, config.input.width], [3, 32, 32]);
     const good = join(REFERENCE, 'png', '000.png');
-    const out = await embedDataset(model, config, new FileImageSource([good, good]), { batchSize: 4, files: () => good });
+    const out = await embedDataset(model, config, new FileImageSource([good, good]), {
+      batchSize: 4,
+      files: () => good,
+    });
     assert.deepEqual([...out.keptIndices], [0, 1]);
     assert.deepEqual(out.images, { images: 2, resized: 2, converted: 2, conversions: { 'grey-to-rgb': 2 } });
   });
@@ -100,9 +134,14 @@ describe('model/inference (onnxruntime vs PyTorch reference)', () => {
     const model = await openModel(MODEL);
     const config = await loadModelConfig(MODEL, model.info);
     await assert.rejects(
-      embedDataset(model, config, new FileImageSource([broken, broken]), { batchSize: 4, files: () => broken }),
+      embedDataset(model, config, new FileImageSource([broken, broken]), {
+        batchSize: 4,
+        files: () => broken,
+      }),
       (error: unknown) =>
-        error instanceof InputError && error.file === broken && /no image could be read.*cannot be decoded/.test(error.problem),
+        error instanceof InputError &&
+        error.file === broken &&
+        /no image could be read.*cannot be decoded/.test(error.problem),
     );
   });
 
