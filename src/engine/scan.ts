@@ -261,12 +261,16 @@ export function rankSamples(
     return b.score - a.score || a.index - b.index;
   });
   return ordered.map((scored, position) => {
-    const sample = dataset.samples[scored.index];
-    const { index, score, ...columns } = scored;
+    const { index, score } = scored;
+    const sample = dataset.samples[index];
     const result: SampleResult = { index, id: sample.id, score, rank: position + 1 };
     if (sample.path !== undefined) result.path = sample.path;
     if (sample.line !== undefined) result.line = sample.line;
-    for (const [key, value] of Object.entries(columns)) if (value !== undefined) result[key] = value;
+    // The task's columns, in its order; a loop over keys, not a rest copy and an entries array per sample.
+    for (const key in scored) {
+      const value = scored[key];
+      if (key !== 'index' && key !== 'score' && value !== undefined) result[key] = value;
+    }
     const listed = neighbours?.[index];
     if (listed) result.neighbours = listed;
     const topClasses = probabilities?.[index];
