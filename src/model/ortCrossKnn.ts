@@ -11,6 +11,7 @@ import * as ort from 'onnxruntime-node';
 import { createCheckpoint } from '../core/cooperative';
 import { checkCrossKnnInput, type CrossKnnSearch } from '../core/boundary';
 import type { DenseMatrix } from '../core/types';
+import { centredRows, columnMeans } from './centring';
 import { helperSession } from './helperSessions';
 import { knnScoresGraph } from './ortKnn';
 
@@ -21,7 +22,7 @@ const SCORE_BLOCK_FLOATS = 16 * 2 ** 20;
  * MIN_BLOCK_ROWS rows): onnxruntime's memory for the scores is touched
  * fresh on a first run, and this machine pays about 3 µs per page. The 200
  * rows of approximateKnn's recall check against 60,000 points took 415 ms in
- * one 48 MB block and 285 ms in six; large searches keep their large blocks,
+ * one 48 MB block and 285 ms in eight; large searches keep their large blocks,
  * whose fewer runs are faster once warm (10,000 queries: 0.75 s against 1.1 s
  * in blocks of 16 rows).
  */
@@ -38,8 +39,8 @@ export const ortCrossKnn: CrossKnnSearch = async (queries, points, k, options) =
   const session = await helperSession('knn', knnScoresGraph);
   const mean = columnMeans(points);
   const norms = new Float32Array(m);
-  const centredPoints = centred(points, mean, norms);
-  const centredQueries = centred(queries, mean);
+  const centredPoints = centredRows(points, mean, norms);
+  const centredQueries = centredRows(queries, mean);
   const candidates = Math.min(m, k + (exclude ? 1 : 0) + SLACK);
   const indices = new Int32Array(n * k);
   const distances = new Float32Array(n * k);
@@ -85,33 +86,6 @@ export const ortCrossKnn: CrossKnnSearch = async (queries, points, k, options) =
   }
   return { n, k, indices, distances };
 };
-
-function columnMeans({ rows, dim, data }: DenseMatrix): Float64Array {
-  const mean = new Float64Array(dim);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < dim; c++) mean[c] += data[i * dim + c];
-  for (let c = 0; c < dim; c++) mean[c] /= Math.max(rows, 1);
-  return mean;
-}
-
-/**
- * Rows minus the points' column means: distances are unchanged, and the
- * float32 Gemm cancels less. With `norms`, each centred row's squared norm
- * (of its float32 values, summed in float64) is written there in the same
- * pass.
- */
-function centred({ rows, dim, data }: DenseMatrix, mean: Float64Array, norms?: Float32Array): Float32Array {
-  const out = new Float32Array(rows * dim);
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    for (let c = 0; c < dim; c++) {
-      const value = Math.fround(data[i * dim + c] - mean[c]);
-      out[i * dim + c] = value;
-      sum += value * value;
-    }
-    if (norms) norms[i] = sum;
-  }
-  return out;
-}
 
 /** Σ (q − p)² in float64 over the original rows, as the core reference sums it. */
 function squaredDistance(queries: DenseMatrix, row: number, points: DenseMatrix, index: number): number {

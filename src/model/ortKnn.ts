@@ -14,6 +14,7 @@ import { createCheckpoint } from '../core/cooperative';
 import { checkKnnInput, offer } from '../core/knn';
 import type { ComputeOptions, DenseMatrix, KnnResult, KnnSearch } from '../core/types';
 import { FLOAT, floatAttribute, helperModel, INT64, intAttribute, node, valueInfo } from './onnxGraph';
+import { centredRows, columnMeans } from './centring';
 import { helperSession } from './helperSessions';
 
 /** Query rows per run: keeps the q × n score block near 64 MB. */
@@ -56,9 +57,8 @@ export const ortKnn: KnnSearch = async (
   checkKnnInput(points, k);
   const { rows: n, dim } = points;
   const session = await helperSession('knn', knnScoresGraph);
-  const centred = centre(points);
   const norms = new Float32Array(n);
-  for (let i = 0; i < n; i++) norms[i] = squaredNorm(centred, i * dim, dim);
+  const centred = centredRows(points, columnMeans(points), norms);
 
   const candidates = Math.min(k + 1, n);
   const indices = new Int32Array(n * k);
@@ -150,23 +150,6 @@ export function candidateWords(found: BigInt64Array | BigUint64Array): Uint32Arr
 /** Reused by keepNeighbours across rows (it runs once per row, a million times at scale). */
 let scratchD2 = new Float64Array(0);
 let scratchIndex = new Int32Array(0);
-
-/** Points minus their column means: distances are unchanged, and the float32 Gemm cancels less. */
-function centre(points: DenseMatrix): Float32Array {
-  const { rows, dim, data } = points;
-  const mean = new Float64Array(dim);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < dim; c++) mean[c] += data[i * dim + c];
-  for (let c = 0; c < dim; c++) mean[c] /= rows;
-  const out = new Float32Array(rows * dim);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < dim; c++) out[i * dim + c] = data[i * dim + c] - mean[c];
-  return out;
-}
-
-function squaredNorm(data: Float32Array, offset: number, dim: number): number {
-  let sum = 0;
-  for (let c = 0; c < dim; c++) sum += data[offset + c] * data[offset + c];
-  return sum;
-}
 
 /**
  * Σ (a − b)² in float64, four columns per turn but added in column order,
